@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test and check from a clean clone: installs missing tools first, then the Maven build
+# (format check, unit tests, integration tests against real PostgreSQL and real sockets, coverage),
+# then the script checks. Prints a summary with the test counts.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CI="${CI:-}"
+START=$(date +%s)
+
+step() { printf '\n=== [%ss] %s\n' "$(($(date +%s) - START))" "$*"; }
+
+step "installing missing tools"
+"$ROOT/scripts/install-tools.sh"
+
+step "shellcheck"
+mapfile -t shell_files < <(git ls-files '*.sh'; echo bankops; echo .ci/run)
+shellcheck -x "${shell_files[@]}"
+echo "shellcheck: ${#shell_files[@]} scripts clean"
+
+step "maven verify: format, unit tests, integration tests, coverage"
+set +e
+./mvnw -B -ntp verify
+MVN_RC=$?
+set -e
+
+step "summary"
+python3 "$ROOT/scripts/test-summary.py" || true
+exit "$MVN_RC"

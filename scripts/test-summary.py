@@ -1,0 +1,24 @@
+#!/usr/bin/env python3
+"""Adds up the Surefire and Failsafe XML reports of every module and prints one closing line."""
+import glob
+import xml.etree.ElementTree as ET
+
+totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+per_module = {}
+for path in glob.glob("*/target/surefire-reports/TEST-*.xml") + glob.glob(
+    "*/target/failsafe-reports/TEST-*.xml"
+):
+    root = ET.parse(path).getroot()
+    module = path.split("/")[0]
+    kind = "it" if "failsafe" in path else "unit"
+    for key in totals:
+        n = int(root.get(key, "0"))
+        totals[key] += n
+        per_module.setdefault((module, kind), {k: 0 for k in totals})[key] += n
+
+for (module, kind), t in sorted(per_module.items()):
+    passed = t["tests"] - t["failures"] - t["errors"] - t["skipped"]
+    print(f"  {module:12s} {kind:4s} {t['tests']:4d} tests, {passed} passed, "
+          f"{t['failures'] + t['errors']} failed, {t['skipped']} skipped")
+passed = totals["tests"] - totals["failures"] - totals["errors"] - totals["skipped"]
+print(f"{passed} passed, {totals['failures'] + totals['errors']} failed, {totals['skipped']} skipped")
