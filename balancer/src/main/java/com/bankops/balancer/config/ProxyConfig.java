@@ -1,0 +1,33 @@
+package com.bankops.balancer.config;
+
+/** Forwarding to backends: timeouts, connection pool, retries (key {@code proxy}). */
+public record ProxyConfig(
+    int connectTimeoutMs,
+    int responseTimeoutMs,
+    int idleTimeoutMs,
+    int maxConnectionsPerBackend,
+    int maxWaitQueue,
+    double retryBudgetRatio,
+    int minRetriesPerSecond,
+    int maxAttempts) {
+
+  public static final int MAX_CONNECT_TIMEOUT_MS = 60_000;
+  public static final int MAX_RESPONSE_TIMEOUT_MS = 600_000;
+  public static final int MAX_IDLE_TIMEOUT_MS = 3_600_000;
+  public static final int MAX_CONNECTIONS_PER_BACKEND = 65_536;
+  public static final int MAX_WAIT_QUEUE = 1_000_000;
+  public static final int MAX_RETRIES_PER_SECOND = 10_000;
+  public static final int MAX_ATTEMPTS = 10;
+
+  static ProxyConfig read(ConfigNode n) {
+    return new ProxyConfig(
+        n.intIn("connectTimeoutMs", 1, MAX_CONNECT_TIMEOUT_MS),
+        n.intIn("responseTimeoutMs", 1, MAX_RESPONSE_TIMEOUT_MS),
+        n.intIn("idleTimeoutMs", 1, MAX_IDLE_TIMEOUT_MS),
+        n.intIn("maxConnectionsPerBackend", 1, MAX_CONNECTIONS_PER_BACKEND),
+        n.intIn("maxWaitQueue", 0, MAX_WAIT_QUEUE),
+        n.doubleIn("retryBudgetRatio", 0.0, 1.0),
+        n.intIn("minRetriesPerSecond", 0, MAX_RETRIES_PER_SECOND),
+        n.intIn("maxAttempts", 1, MAX_ATTEMPTS));
+  }
+}
