@@ -1,0 +1,42 @@
+package com.bankops.autoscaler.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+class PortAllocatorTest {
+
+  @Test
+  void handsOutDistinctPortsAndReusesReleasedOnesLast() throws Exception {
+    PortAllocator ports = new PortAllocator(18900, 3);
+    int a = ports.allocate();
+    int b = ports.allocate();
+    int c = ports.allocate();
+    assertThat(a).isNotEqualTo(b).isNotEqualTo(c);
+    assertThat(b).isNotEqualTo(c);
+    assertThatThrownBy(ports::allocate).hasMessage("no free port in 127.0.0.1:18900..18902");
+    ports.release(b);
+    assertThat(ports.isTaken(b)).isFalse();
+    assertThat(ports.allocate()).isEqualTo(b);
+  }
+
+  @Test
+  void skipsPortsSomethingElseListensOn() throws Exception {
+    try (ServerSocket squatter = new ServerSocket()) {
+      squatter.bind(new InetSocketAddress("127.0.0.1", 0));
+      int busy = squatter.getLocalPort();
+      PortAllocator ports = new PortAllocator(busy, 2);
+      assertThat(ports.reserve(busy)).isFalse();
+      assertThat(ports.allocate()).isEqualTo(busy + 1);
+    }
+  }
+
+  @Test
+  void rejectsBadRanges() {
+    assertThatThrownBy(() -> new PortAllocator(0, 1)).hasMessage("base: 0 (expected: 1..65535)");
+    assertThatThrownBy(() -> new PortAllocator(65535, 2)).hasMessage("count: 2 (expected: 1..1)");
+  }
+}
