@@ -1,0 +1,30 @@
+package com.bankops.balancer.routing;
+
+import java.util.Optional;
+
+/** How a forwarded request failed, as far as the retry decision cares. */
+public enum FailureKind {
+  /** The connection to the backend could not be made: the request never left. */
+  CONNECT_FAILED,
+  /** The connection was reset after the request was (maybe) sent. */
+  RESET,
+  STATUS_502,
+  STATUS_503,
+  STATUS_504,
+  /** The balancer gave up waiting; the backend may still act on the request. */
+  TIMEOUT;
+
+  /** The kind of a backend status, if it is one of the retryable gateway statuses. */
+  public static Optional<FailureKind> ofStatus(int status) {
+    switch (status) {
+      case 502:
+        return Optional.of(STATUS_502);
+      case 503:
+        return Optional.of(STATUS_503);
+      case 504:
+        return Optional.of(STATUS_504);
+      default:
+        return Optional.empty();
+    }
+  }
+}
