@@ -1,0 +1,4 @@
+package com.bankops.bank.domain;
+
+/** A committed transfer. */
+public record Transfer(String id, String from, String to, long amount) {}
