@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * floor((r+1)·w) > floor(r·w)}, i.e. a fraction w of them, deterministically:
  *
  * <pre>
- * weights [1, 1, 0.5]:  round 0: 0 1 2   round 1: 0 1 –   round 2: 0 1 2 ...
+ * weights [1, 1, 0.5]:  round 0: 0 1 –   round 1: 0 1 2   round 2: 0 1 –   ...
  * </pre>
  *
  * A skipped turn moves on to the next index. When every candidate skips (all warming) the last
