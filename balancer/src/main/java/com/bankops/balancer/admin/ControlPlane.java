@@ -6,13 +6,21 @@ import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 
 /**
- * What the admin API may see and change of the running appliance. The admin handlers validate
- * input and translate to and from HTTP; this interface does the work. Implemented by the
- * appliance; tests use a small fake.
+ * What the admin API may see and change of the running appliance. The admin handlers validate input
+ * and translate to and from HTTP; this interface does the work. Implemented by the appliance; tests
+ * use a small fake.
+ *
+ * <p>Called on the admin server's event loop: methods must not block. To refuse a change, fail (or
+ * throw) with {@link IllegalArgumentException} (answered 400; start the message with the field,
+ * e.g. {@code "port: 0 (expected: 1..65535)"}) or {@link IllegalStateException} (answered 409, e.g.
+ * a duplicate host:port). Anything else is answered 500.
  */
 public interface ControlPlane {
 
-  /** {@code {"canaryPercent": 10.0, "canaryBasisPoints": 1000, "pools": {"stable": {...}, "canary": {...}}, ...}} */
+  /**
+   * {@code {"canaryPercent": 10.0, "canaryBasisPoints": 1000, "pools": {"stable": {...}, "canary":
+   * {...}}, ...}}
+   */
   JsonObject status();
 
   /** {@code {"backends": [{"id","pool","host","port","version","state", ...}]}} */
@@ -32,7 +40,9 @@ public interface ControlPlane {
 
   void setCanaryBasisPoints(int basisPoints);
 
-  /** Per pool and per backend: count, rps, error rate, p50/p90/p99/p99.9/max over recent windows. */
+  /**
+   * Per pool and per backend: count, rps, error rate, p50/p90/p99/p99.9/max over recent windows.
+   */
   JsonObject stats();
 
   /** Ready when the data plane listens and the stable pool has a backend that takes traffic. */
