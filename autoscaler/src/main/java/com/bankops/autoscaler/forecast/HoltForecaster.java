@@ -20,8 +20,8 @@ import java.util.Objects;
  */
 public final class HoltForecaster {
 
-  public static final double DEFAULT_ALPHA = 0.5;
-  public static final double DEFAULT_BETA = 0.3;
+  public static final double DEFAULT_ALPHA = 0.3;
+  public static final double DEFAULT_BETA = 0.1;
 
   private final double alpha;
   private final double beta;
