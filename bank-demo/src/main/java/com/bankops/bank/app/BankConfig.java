@@ -37,6 +37,21 @@ public record BankConfig(
 
   public BankConfig {
     Objects.requireNonNull(db, "db");
+    List<String> errors =
+        rangeErrors(host, port, version, instanceId, dbPoolSize, faultErrorRate, faultLatencyMs);
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", errors));
+    }
+  }
+
+  private static List<String> rangeErrors(
+      String host,
+      int port,
+      String version,
+      String instanceId,
+      int dbPoolSize,
+      double faultErrorRate,
+      long faultLatencyMs) {
     List<String> errors = new ArrayList<>();
     if (host == null || host.isBlank()) {
       errors.add("BANK_HOST: '" + host + "' (expected: a host name or address)");
@@ -64,9 +79,7 @@ public record BankConfig(
               + MAX_FAULT_LATENCY_MS
               + ")");
     }
-    if (!errors.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", errors));
-    }
+    return errors;
   }
 
   /** Defaults for everything but the database; port 0 (a free port), as tests want. */
@@ -116,6 +129,7 @@ public record BankConfig(
         errors.add("BANK_DB_URL: " + e.getMessage());
       }
     }
+    errors.addAll(rangeErrors(host, port, version, instanceId, poolSize, errorRate, latency));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", errors));
     }

@@ -56,10 +56,13 @@ public final class BankServer {
   }
 
   /**
-   * Starts with a registry of its own (HTTP server metrics only if {@code vertx} reports there).
+   * Starts an instance. Its {@code /metrics} serves the registry {@code vertx} reports into when
+   * {@link BankTelemetry#newVertx} built it (so Vert.x HTTP server metrics are included), else a
+   * registry of its own with the bank's counters only.
    */
   public static Future<BankServer> start(Vertx vertx, BankConfig config) {
-    return start(vertx, config, BankTelemetry.newRegistry());
+    return start(
+        vertx, config, BankTelemetry.registryOf(vertx).orElseGet(BankTelemetry::newRegistry));
   }
 
   /**

@@ -7,6 +7,10 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BankTelemetry {
   private static final AtomicInteger REGISTRY_NAMES = new AtomicInteger();
+  private static final Map<Vertx, PrometheusMeterRegistry> REGISTRIES =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private BankTelemetry() {}
 
@@ -33,9 +39,17 @@ public final class BankTelemetry {
             // Vert.x keeps backends in a static map by name: one name per registry.
             .setRegistryName("bank-metrics-" + REGISTRY_NAMES.incrementAndGet())
             .addLabels(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE);
-    return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    Vertx vertx =
+        Vertx.builder()
+            .with(new VertxOptions().setMetricsOptions(metrics))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
+    REGISTRIES.put(vertx, registry);
+    return vertx;
+  }
+
+  /** The registry {@code vertx} was built with by {@link #newVertx}, if it was. */
+  public static Optional<PrometheusMeterRegistry> registryOf(Vertx vertx) {
+    return Optional.ofNullable(REGISTRIES.get(vertx));
   }
 }

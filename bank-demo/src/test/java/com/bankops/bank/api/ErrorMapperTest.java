@@ -1,0 +1,51 @@
+package com.bankops.bank.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bankops.bank.domain.BankException;
+import com.bankops.bank.domain.Problem;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ErrorMapperTest {
+  private final ErrorMapper mapper = new ErrorMapper();
+
+  @ParameterizedTest(name = "{0} → {1}")
+  @CsvSource({
+    "INVALID_FIELD, 400, invalid_field",
+    "MISSING_FIELD, 400, missing_field",
+    "ACCOUNT_NOT_FOUND, 404, account_not_found",
+    "INSUFFICIENT_FUNDS, 422, insufficient_funds",
+    "BALANCE_LIMIT_EXCEEDED, 422, balance_limit_exceeded",
+    "IDEMPOTENCY_KEY_REUSED, 422, idempotency_key_reused",
+  })
+  void domainRefusals(Problem problem, int status, String code) {
+    ErrorMapper.ErrorReply reply = mapper.map(new BankException(problem, "amount", "why"));
+    assertThat(reply.status()).isEqualTo(status);
+    assertThat(reply.body().getString("error")).isEqualTo(code);
+    assertThat(reply.body().getString("field")).isEqualTo("amount");
+    assertThat(reply.body().getString("message")).isEqualTo("why");
+  }
+
+  @ParameterizedTest(name = "router {0} → {1}")
+  @CsvSource({
+    "404, 404, not_found",
+    "405, 405, method_not_allowed",
+    "413, 413, payload_too_large",
+    "415, 415, unsupported_media_type",
+    "500, 500, internal_error",
+    "-1, 500, internal_error",
+  })
+  void routerStatuses(int in, int status, String code) {
+    ErrorMapper.ErrorReply reply = mapper.map(in);
+    assertThat(reply.status()).isEqualTo(status);
+    assertThat(reply.body().getString("error")).isEqualTo(code);
+  }
+
+  @org.junit.jupiter.api.Test
+  void unexpectedFailuresHideTheirDetails() {
+    ErrorMapper.ErrorReply reply = mapper.map(new IllegalStateException("password=hunter2"));
+    assertThat(reply.status()).isEqualTo(500);
+    assertThat(reply.body().encode()).doesNotContain("hunter2");
+  }
+}
