@@ -1,0 +1,194 @@
+package com.bankops.balancer.app;
+
+import com.bankops.autoscaler.runtime.ContainerRuntime;
+import com.bankops.autoscaler.runtime.Instance;
+import com.bankops.autoscaler.runtime.InstanceSpec;
+import com.bankops.autoscaler.runtime.ProcessRuntimeConfig;
+import com.bankops.balancer.admin.AdminServer;
+import com.bankops.balancer.config.AdminConfig;
+import com.bankops.balancer.config.ApplianceConfig;
+import com.bankops.balancer.config.ConfigException;
+import com.bankops.balancer.pool.Backend;
+import com.bankops.balancer.pool.PoolName;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The appliance's entry point.
+ *
+ * <ul>
+ *   <li>{@code demo}: embedded PostgreSQL, two stable bank instances as local processes, the
+ *       balancer on :8080 and the admin API on 127.0.0.1:9090. Ctrl-C stops everything.
+ *   <li>{@code run}: the balancer with the backends of the configuration.
+ * </ul>
+ */
+public final class ApplianceMain {
+  private static final Logger LOG = LoggerFactory.getLogger(ApplianceMain.class);
+
+  private ApplianceMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String mode = args.length == 0 ? "run" : args[0];
+    if (!mode.equals("demo") && !mode.equals("run")) {
+      System.err.println("usage: appliance [demo|run]");
+      System.exit(2);
+    }
+    ApplianceConfig config;
+    try {
+      config = ApplianceConfig.load(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("configuration error:\n" + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Path dataDir = Path.of(config.demo().dataDir()).toAbsolutePath();
+    String token = adminToken(config, dataDir);
+    config = config.withAdmin(new AdminConfig(config.admin().host(), config.admin().port(), token));
+
+    List<AutoCloseable> toClose = new ArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  closeAll(toClose);
+                  stopped.countDown();
+                },
+                "bankops-shutdown"));
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = vertx(registry);
+    toClose.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
+
+    List<Backend> initial = new ArrayList<>();
+    if (mode.equals("demo")) {
+      progress("starting the embedded PostgreSQL (data in " + dataDir.resolve("pgdata") + ")");
+      DemoDatabase db = DemoDatabase.start(dataDir.resolve("pgdata"));
+      toClose.add(0, db);
+      ContainerRuntime runtime = processRuntime(config, dataDir);
+      toClose.add(0, runtime);
+      progress("starting " + config.demo().stableInstances() + " bank instances");
+      List<CompletableFuture<Instance>> starting = new ArrayList<>();
+      for (int i = 0; i < config.demo().stableInstances(); i++) {
+        starting.add(
+            runtime.start(
+                InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()))));
+      }
+      for (CompletableFuture<Instance> f : starting) {
+        Instance in = f.get(90, TimeUnit.SECONDS);
+        progress("  bank instance " + in.id() + " ready on " + in.authority());
+        initial.add(new Backend(in.id(), PoolName.STABLE, in.host(), in.port(), in.version()));
+      }
+    }
+
+    Appliance appliance =
+        Appliance.start(vertx, config, registry, System::nanoTime).await(30, TimeUnit.SECONDS);
+    toClose.add(0, () -> appliance.stop().await(10, TimeUnit.SECONDS));
+    initial.forEach(b -> appliance.membership().add(b));
+    AdminServer admin =
+        AdminServer.start(vertx, config.admin(), appliance, registry::scrape)
+            .await(30, TimeUnit.SECONDS);
+    toClose.add(0, () -> admin.close().await(10, TimeUnit.SECONDS));
+
+    System.out.printf(
+        "%n  bankops appliance is up%n"
+            + "    bank API (balanced):  http://%s:%d/accounts%n"
+            + "    admin API:            http://%s:%d/admin/status%n"
+            + "    metrics:              http://%s:%d/metrics%n"
+            + "    admin token:          %s  (also in %s)%n"
+            + "  try: ./bankops status | ./bankops canary 10 | ./bankops stats%n"
+            + "  Ctrl-C stops everything.%n%n",
+        config.http().host(),
+        config.http().port(),
+        config.admin().host(),
+        config.admin().port(),
+        config.admin().host(),
+        config.admin().port(),
+        token,
+        dataDir.resolve("admin-token"));
+    stopped.await();
+  }
+
+  private static Vertx vertx(PrometheusMeterRegistry registry) {
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            // per-request HTTP metrics are recorded by the proxy itself, with pool labels
+            .setDisabledMetricsCategories(java.util.Set.of("HTTP_SERVER", "HTTP_CLIENT"));
+    return Vertx.builder()
+        .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  private static ContainerRuntime processRuntime(ApplianceConfig config, Path dataDir) {
+    Path jar =
+        Path.of(
+            System.getenv()
+                .getOrDefault(
+                    "BANKOPS_BANK_JAR", "bank-demo/target/bank-demo-0.1.0-SNAPSHOT-all.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          "BANKOPS_BANK_JAR: "
+              + jar.toAbsolutePath()
+              + " (expected: the bank-demo jar; run ./bankops build)");
+    }
+    ProcessRuntimeConfig rc =
+        ProcessRuntimeConfig.forJar(
+                ProcessRuntimeConfig.currentJavaBinary(), jar, dataDir.resolve("logs"))
+            .withPorts(config.demo().bankBasePort(), 100)
+            .withReadyTimeout(Duration.ofSeconds(90));
+    return ContainerRuntime.process(rc);
+  }
+
+  /** BANKOPS_ADMIN_TOKEN, else a new random token written to DIR/admin-token (mode 600). */
+  private static String adminToken(ApplianceConfig config, Path dataDir) throws Exception {
+    String configured = config.admin().token();
+    if (configured != null && !configured.isBlank()) {
+      return configured;
+    }
+    byte[] b = new byte[24];
+    new SecureRandom().nextBytes(b);
+    String token = HexFormat.of().formatHex(b);
+    Files.createDirectories(dataDir);
+    Path file = dataDir.resolve("admin-token");
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, token);
+    return token;
+  }
+
+  private static void progress(String line) {
+    System.out.println("[bankops] " + line);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable c : resources) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("shutdown step failed: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package com.bankops.balancer.app;
+
+import com.bankops.balancer.pool.BackendState;
+import com.bankops.balancer.pool.Member;
+import com.bankops.balancer.pool.Membership;
+import com.bankops.balancer.pool.PoolName;
+import com.bankops.balancer.proxy.ProxyObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records every upstream attempt: into the backend's and the pool's HdrHistogram windows (what the
+ * admin API, the autoscaler and the canary analysis read), into the outlier detector, and into
+ * Prometheus timers with fixed buckets that Grafana heatmaps can use. Writes the access log.
+ *
+ * <p>Metric names: {@code bankops_upstream_request_duration_seconds{pool,backend,version,
+ * status_class}} (histogram), {@code bankops_canary_share_ratio}, {@code bankops_backends{pool,
+ * state}}, {@code bankops_proxy_exchanges_total{status_class}}.
+ */
+final class ProxyMetrics implements ProxyObserver {
+  private static final Logger ACCESS = LoggerFactory.getLogger("access");
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+  private static final String[] CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+  private final MeterRegistry registry;
+  private final Membership membership;
+  private final HealthController health;
+  private final boolean accessLog;
+  // timers per backend, indexed by status class; looked up once per attempt
+  private final ConcurrentHashMap<String, Timer[]> timers = new ConcurrentHashMap<>();
+  private final Counter[] exchanges = new Counter[CLASSES.length];
+
+  ProxyMetrics(
+      MeterRegistry registry, Membership membership, HealthController health, boolean accessLog) {
+    this.registry = registry;
+    this.membership = membership;
+    this.health = health;
+    this.accessLog = accessLog;
+    Gauge.builder(
+            "bankops_canary_share_ratio", membership, m -> m.snapshot().canaryBasisPoints() / 1e4)
+        .description("Share of client buckets routed to the canary pool")
+        .register(registry);
+    for (PoolName p : PoolName.values()) {
+      for (BackendState st : BackendState.values()) {
+        Gauge.builder("bankops_backends", membership, m -> count(m, p, st))
+            .tag("pool", p.wire())
+            .tag("state", st.wire())
+            .description("Backends per pool and state")
+            .register(registry);
+      }
+      Gauge.builder("bankops_pool_in_flight", membership, m -> inFlight(m, p))
+          .tag("pool", p.wire())
+          .register(registry);
+    }
+    for (int i = 0; i < CLASSES.length; i++) {
+      exchanges[i] =
+          Counter.builder("bankops_proxy_exchanges_total")
+              .tag("status_class", CLASSES[i])
+              .description("Client requests answered by the proxy")
+              .register(registry);
+    }
+  }
+
+  private static double count(Membership m, PoolName p, BackendState st) {
+    return m.snapshot().pool(p).members().stream().filter(x -> x.state() == st).count();
+  }
+
+  private static double inFlight(Membership m, PoolName p) {
+    return m.snapshot().pool(p).members().stream().mapToInt(Member::inFlight).sum();
+  }
+
+  @Override
+  public void attemptEnded(Member member, long latencyNanos, int status, Outcome outcome) {
+    long micros = latencyNanos / 1000;
+    boolean error = outcome.isFailure();
+    member.stats().record(micros, error);
+    membership.poolStats(member.backend().pool()).record(micros, error);
+    health.onResult(member, !error);
+    timer(member, status).record(latencyNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void exchangeEnded(ExchangeRecord r) {
+    exchanges[statusClass(r.status())].increment();
+    if (accessLog) {
+      ACCESS.info(
+          "{} {} {}",
+          r.method(),
+          r.uri(),
+          r.status(),
+          net.logstash.logback.argument.StructuredArguments.kv("requestId", r.requestId()),
+          net.logstash.logback.argument.StructuredArguments.kv("method", r.method()),
+          net.logstash.logback.argument.StructuredArguments.kv("path", r.uri()),
+          net.logstash.logback.argument.StructuredArguments.kv("status", r.status()),
+          net.logstash.logback.argument.StructuredArguments.kv("pool", r.pool().wire()),
+          net.logstash.logback.argument.StructuredArguments.kv("backend", r.backend()),
+          net.logstash.logback.argument.StructuredArguments.kv("attempts", r.attempts()),
+          net.logstash.logback.argument.StructuredArguments.kv(
+              "latencyMicros", r.latencyNanos() / 1000),
+          net.logstash.logback.argument.StructuredArguments.kv("bytesOut", r.bytesOut()));
+    }
+  }
+
+  private Timer timer(Member m, int status) {
+    Timer[] byClass = timers.get(m.id());
+    if (byClass == null) {
+      byClass = timers.computeIfAbsent(m.id(), id -> new Timer[CLASSES.length]);
+    }
+    int c = statusClass(status);
+    Timer t = byClass[c];
+    if (t == null) {
+      t =
+          Timer.builder("bankops_upstream_request_duration")
+              .description("Latency of attempts against each backend")
+              .tag("pool", m.backend().pool().wire())
+              .tag("backend", m.id())
+              .tag("version", m.backend().version())
+              .tag("status_class", CLASSES[c])
+              .serviceLevelObjectives(BUCKETS)
+              .register(registry);
+      byClass[c] = t;
+    }
+    return t;
+  }
+
+  private static int statusClass(int status) {
+    int c = status / 100;
+    return c >= 1 && c <= 5 ? c : 0;
+  }
+}

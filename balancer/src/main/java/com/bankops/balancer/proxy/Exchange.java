@@ -1,0 +1,351 @@
+package com.bankops.balancer.proxy;
+
+import com.bankops.balancer.pool.ClusterSnapshot;
+import com.bankops.balancer.pool.Member;
+import com.bankops.balancer.pool.PoolName;
+import com.bankops.balancer.pool.PoolSnapshot;
+import com.bankops.balancer.proxy.ProxyObserver.Outcome;
+import com.bankops.balancer.routing.FailureKind;
+import com.bankops.balancer.routing.RetryPolicy;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One client request on its way through the data plane: pick a backend, forward, and on failure
+ * decide whether a retry on another backend is safe.
+ *
+ * <pre>
+ * attempt ─► connect failed ─────────────► retry (any method: nothing reached a backend)
+ *         ─► 502/503/504 or reset ───────► retry only if idempotent or Idempotency-Key,
+ *                                          and the body is buffered, within the retry budget
+ *         ─► timeout ────────────────────► 504 (a slow POST may still move money: never resent)
+ *         ─► any other response ─────────► stream it to the client; no retry after that
+ * </pre>
+ *
+ * Runs entirely on the event loop of its request; nothing here blocks.
+ */
+final class Exchange {
+  private static final Set<String> SKIP_ON_REQUEST =
+      Set.of(
+          "host",
+          "content-length",
+          "x-forwarded-for",
+          "x-forwarded-proto",
+          "x-forwarded-host",
+          "expect");
+  private static final Set<String> SKIP_ON_RESPONSE = Set.of("content-length");
+
+  private final ProxyContext ctx;
+  private final HttpServerRequest request;
+  private final String requestId;
+  private final PoolName pool;
+  private final String newClientKey;
+  private final boolean idempotencyKey;
+  private final long startNanos;
+  private final long contentLength;
+  private final boolean streaming;
+  private final List<String> tried = new ArrayList<>(2);
+  private Buffer body;
+  private int attempts;
+  private int status;
+  private String lastBackend = "-";
+
+  Exchange(
+      ProxyContext ctx,
+      HttpServerRequest request,
+      String requestId,
+      PoolName pool,
+      String newClientKey,
+      long startNanos,
+      long contentLength) {
+    this.ctx = ctx;
+    this.request = request;
+    this.requestId = requestId;
+    this.pool = pool;
+    this.newClientKey = newClientKey;
+    this.startNanos = startNanos;
+    this.contentLength = contentLength;
+    this.idempotencyKey = request.headers().contains("idempotency-key");
+    boolean retryable =
+        RetryPolicy.IDEMPOTENT_METHODS.contains(request.method().name()) || idempotencyKey;
+    this.streaming = contentLength > ctx.settings().bufferThresholdBytes() && !retryable;
+  }
+
+  void start() {
+    ctx.retryBudget().onRequest();
+    if (streaming) {
+      // Keep the body unread until a backend is connected: a connect failure can still retry.
+      request.pause();
+      attempt();
+    } else if (contentLength == 0 || (contentLength < 0 && !hasChunkedBody())) {
+      attempt();
+    } else {
+      readBody();
+    }
+  }
+
+  private boolean hasChunkedBody() {
+    String te = request.getHeader("transfer-encoding");
+    return te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+  }
+
+  private void readBody() {
+    long limit = ctx.settings().maxBodyBytes();
+    Buffer collected = Buffer.buffer(contentLength > 0 ? (int) contentLength : 1024);
+    request.handler(
+        chunk -> {
+          if (body == null && collected.length() + chunk.length() > limit) {
+            body = Buffer.buffer(); // marks "rejected"
+            request.pause();
+            finish(ProxyError.BODY_TOO_LARGE, 0);
+            return;
+          }
+          if (body == null) {
+            collected.appendBuffer(chunk);
+          }
+        });
+    request.endHandler(
+        v -> {
+          if (body == null) {
+            body = collected;
+            attempt();
+          }
+        });
+    request.exceptionHandler(t -> request.response().reset());
+  }
+
+  private void attempt() {
+    ClusterSnapshot snapshot = ctx.membership().snapshot();
+    PoolSnapshot candidates = snapshot.pool(pool);
+    if (candidates.isEmpty() && pool == PoolName.CANARY) {
+      candidates = snapshot.stable(); // an empty canary pool sends its share to stable
+    }
+    Member member = pick(candidates.candidates());
+    if (member == null) {
+      finish(attempts == 0 ? ProxyError.NO_BACKEND : ProxyError.RETRY_EXHAUSTED, 0);
+      return;
+    }
+    attempts++;
+    tried.add(member.id());
+    lastBackend = member.id();
+    member.load().onStart();
+    long attemptStart = ctx.nanoClock().getAsLong();
+    ProxySettings s = ctx.settings();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(request.method())
+            .setHost(member.backend().host())
+            .setPort(member.backend().port())
+            .setURI(request.uri())
+            .setConnectTimeout(s.connectTimeoutMs())
+            .setIdleTimeout(s.responseTimeoutMs());
+    ctx.client()
+        .request(options)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                send(member, attemptStart, ar.result());
+              } else if (ProxyError.isOverload(ar.cause())) {
+                member.load().onCancel();
+                finish(ProxyError.OVERLOADED, 0);
+              } else {
+                attemptFailed(member, attemptStart, ProxyError.classify(ar.cause()));
+              }
+            });
+  }
+
+  private Member pick(List<Member> members) {
+    if (members.isEmpty()) {
+      return null;
+    }
+    List<Member> choices = members;
+    if (!tried.isEmpty()) {
+      choices = new ArrayList<>(members.size());
+      for (Member m : members) {
+        if (!tried.contains(m.id())) {
+          choices.add(m);
+        }
+      }
+      if (choices.isEmpty()) {
+        return null;
+      }
+    }
+    int i = ctx.picker().pick(choices, ctx.nanoClock().getAsLong());
+    return i < 0 ? null : choices.get(i);
+  }
+
+  private void send(Member member, long attemptStart, HttpClientRequest upstream) {
+    HopByHop.copy(request.headers(), upstream.headers(), SKIP_ON_REQUEST);
+    forwardedHeaders(upstream);
+    upstream
+        .response()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                received(member, attemptStart, upstream, ar.result());
+              } else {
+                attemptFailed(member, attemptStart, ProxyError.classify(ar.cause()));
+              }
+            });
+    if (streaming) {
+      upstream.putHeader("content-length", Long.toString(contentLength));
+      request.pipeTo(upstream);
+    } else if (body != null) {
+      upstream.end(body);
+    } else {
+      upstream.end();
+    }
+  }
+
+  private void forwardedHeaders(HttpClientRequest upstream) {
+    String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
+    String xff = request.getHeader("x-forwarded-for");
+    upstream.putHeader("x-forwarded-for", xff == null ? peer : xff + ", " + peer);
+    String proto = request.getHeader("x-forwarded-proto");
+    upstream.putHeader("x-forwarded-proto", proto == null ? request.scheme() : proto);
+    String fhost = request.getHeader("x-forwarded-host");
+    String host = request.getHeader("host");
+    if (fhost != null) {
+      upstream.putHeader("x-forwarded-host", fhost);
+    } else if (host != null) {
+      upstream.putHeader("x-forwarded-host", host);
+    }
+    upstream.putHeader("x-request-id", requestId);
+  }
+
+  private void received(
+      Member member, long attemptStart, HttpClientRequest upstream, HttpClientResponse response) {
+    int code = response.statusCode();
+    FailureKind kind =
+        switch (code) {
+          case 502 -> FailureKind.STATUS_502;
+          case 503 -> FailureKind.STATUS_503;
+          case 504 -> FailureKind.STATUS_504;
+          default -> null;
+        };
+    if (kind != null && mayRetry(kind)) {
+      response.body(); // read and drop, so the connection goes back to the pool
+      attemptEnded(member, attemptStart, code, Outcome.SERVER_ERROR);
+      attempt();
+      return;
+    }
+    HttpServerResponse out = request.response();
+    if (out.closed()) {
+      upstream.reset();
+      attemptEnded(member, attemptStart, code, Outcome.RESPONDED);
+      return;
+    }
+    out.setStatusCode(code);
+    out.setStatusMessage(response.statusMessage());
+    HopByHop.copy(response.headers(), out.headers(), SKIP_ON_RESPONSE);
+    out.putHeader("x-request-id", requestId);
+    if (newClientKey != null) {
+      out.headers().add("set-cookie", ProxyHandler.canaryCookie(newClientKey));
+    }
+    String length = response.getHeader("content-length");
+    if (length != null) {
+      out.putHeader("content-length", length);
+    } else if (request.method() != HttpMethod.HEAD && code != 204 && code != 304) {
+      out.setChunked(true);
+    }
+    status = code;
+    response
+        .pipe()
+        .endOnFailure(false)
+        .to(out)
+        .onComplete(
+            ar -> {
+              Outcome outcome = code >= 500 ? Outcome.SERVER_ERROR : Outcome.RESPONDED;
+              if (ar.failed()) {
+                outcome = Outcome.RESET;
+                upstream.reset();
+                out.reset(); // a truncated body must not look complete to the client
+              }
+              attemptEnded(member, attemptStart, code, outcome);
+              exchangeEnded();
+            });
+  }
+
+  private void attemptFailed(Member member, long attemptStart, FailureKind kind) {
+    Outcome outcome =
+        switch (kind) {
+          case CONNECT_FAILED -> Outcome.CONNECT_FAILED;
+          case TIMEOUT -> Outcome.TIMEOUT;
+          default -> Outcome.RESET;
+        };
+    attemptEnded(member, attemptStart, 0, outcome);
+    if (mayRetry(kind)) {
+      attempt();
+    } else {
+      finish(ProxyError.forFailure(kind), 0);
+    }
+  }
+
+  private boolean mayRetry(FailureKind kind) {
+    if (attempts >= ctx.settings().maxAttempts() || !untriedLeft()) {
+      return false;
+    }
+    boolean bytesSent = request.response().headWritten();
+    // A streamed body is gone once piped; only a connect failure left it unread.
+    if (streaming && kind != FailureKind.CONNECT_FAILED) {
+      return false;
+    }
+    if (!RetryPolicy.mayRetry(request.method().name(), idempotencyKey, kind, bytesSent)) {
+      return false;
+    }
+    return ctx.retryBudget().tryAcquireRetry();
+  }
+
+  private boolean untriedLeft() {
+    ClusterSnapshot snapshot = ctx.membership().snapshot();
+    PoolSnapshot p = snapshot.pool(pool);
+    if (p.isEmpty() && pool == PoolName.CANARY) {
+      p = snapshot.stable();
+    }
+    for (Member m : p.candidates()) {
+      if (!tried.contains(m.id())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void attemptEnded(Member member, long attemptStart, int code, Outcome outcome) {
+    long now = ctx.nanoClock().getAsLong();
+    long latency = now - attemptStart;
+    member.load().onEnd(latency, outcome.isFailure(), now);
+    ctx.observer().attemptEnded(member, latency, code, outcome);
+  }
+
+  private void finish(ProxyError error, int unused) {
+    status = error.status;
+    if (streaming) {
+      request.resume();
+    }
+    error.reply(request.response(), requestId);
+    exchangeEnded();
+  }
+
+  private void exchangeEnded() {
+    ctx.observer()
+        .exchangeEnded(
+            new ProxyObserver.ExchangeRecord(
+                requestId,
+                request.method().name(),
+                request.uri(),
+                pool,
+                lastBackend,
+                status,
+                attempts,
+                ctx.nanoClock().getAsLong() - startNanos,
+                request.response().bytesWritten()));
+  }
+}

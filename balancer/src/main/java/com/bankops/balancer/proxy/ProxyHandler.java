@@ -1,0 +1,115 @@
+package com.bankops.balancer.proxy;
+
+import com.bankops.balancer.pool.ClusterSnapshot;
+import com.bankops.balancer.pool.PoolName;
+import com.bankops.balancer.routing.CanarySplit;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Locale;
+
+/**
+ * Entry of the data plane: checks limits, assigns the request id, chooses the pool, and hands the
+ * request to an {@link Exchange}.
+ *
+ * <p>Pool choice: the client key ({@code X-Client-Id}, else the {@code bank_canary} cookie, else a
+ * new key that is set as that cookie) hashes to a bucket 0..9999; buckets below the canary share
+ * (basis points) go to the canary. Raising the share only adds buckets, so nobody flips back.
+ */
+public final class ProxyHandler implements Handler<HttpServerRequest> {
+  static final String COOKIE = "bank_canary";
+  private static final int COOKIE_MAX_AGE_SECONDS = 30 * 24 * 3600;
+
+  private final ProxyContext ctx;
+
+  ProxyHandler(ProxyContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    long start = ctx.nanoClock().getAsLong();
+    String requestId = request.getHeader("x-request-id");
+    if (requestId == null || requestId.isEmpty() || requestId.length() > 128) {
+      requestId = Long.toHexString(ctx.random().nextLong() | Long.MIN_VALUE);
+    }
+    long contentLength = contentLength(request);
+    if (contentLength > ctx.settings().maxBodyBytes()) {
+      ProxyError.BODY_TOO_LARGE.reply(request.response(), requestId);
+      return;
+    }
+    ClusterSnapshot snapshot = ctx.membership().snapshot();
+    String newKey = null;
+    PoolName pool = overridden(request);
+    if (pool == null) {
+      pool = PoolName.STABLE;
+      int share = snapshot.canaryBasisPoints();
+      String key = clientKey(request);
+      if (key == null) {
+        key = CanarySplit.newClientKey(ctx.random());
+        newKey = key;
+      }
+      if (share > 0 && CanarySplit.inCanary(CanarySplit.bucketOf(key), share)) {
+        pool = PoolName.CANARY;
+      }
+    }
+    new Exchange(ctx, request, requestId, pool, newKey, start, contentLength).start();
+  }
+
+  private PoolName overridden(HttpServerRequest request) {
+    if (!ctx.settings().overrideHeaderEnabled()) {
+      return null;
+    }
+    String v = request.getHeader(ctx.settings().overrideHeaderName());
+    if (v == null) {
+      return null;
+    }
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "canary", "always", "1", "true" -> PoolName.CANARY;
+      case "stable", "never", "0", "false" -> PoolName.STABLE;
+      default -> null;
+    };
+  }
+
+  private static String clientKey(HttpServerRequest request) {
+    String id = request.getHeader("x-client-id");
+    if (id != null && !id.isEmpty()) {
+      return id;
+    }
+    String cookies = request.getHeader("cookie");
+    if (cookies == null) {
+      return null;
+    }
+    int i = cookies.indexOf(COOKIE + "=");
+    while (i >= 0) {
+      if (i == 0 || cookies.charAt(i - 1) == ' ' || cookies.charAt(i - 1) == ';') {
+        int from = i + COOKIE.length() + 1;
+        int to = cookies.indexOf(';', from);
+        String v = (to < 0 ? cookies.substring(from) : cookies.substring(from, to)).trim();
+        return v.isEmpty() ? null : v;
+      }
+      i = cookies.indexOf(COOKIE + "=", i + 1);
+    }
+    return null;
+  }
+
+  private static long contentLength(HttpServerRequest request) {
+    String v = request.getHeader("content-length");
+    if (v == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE; // unparseable: treated as too large
+    }
+  }
+
+  static String canaryCookie(String key) {
+    return COOKIE
+        + "="
+        + key
+        + "; Path=/; Max-Age="
+        + COOKIE_MAX_AGE_SECONDS
+        + "; HttpOnly; SameSite=Lax";
+  }
+}

@@ -1,0 +1,358 @@
+package com.bankops.balancer.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bankops.balancer.app.Appliance;
+import com.bankops.balancer.config.ApplianceConfig;
+import com.bankops.balancer.pool.Backend;
+import com.bankops.balancer.pool.PoolName;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The data plane against real backends on real sockets: limits, errors, retries, headers. */
+class ProxyIT {
+  static Vertx vertx;
+  HttpClient client;
+  Appliance appliance;
+  final List<TestBackend> backends = new ArrayList<>();
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void newClient() {
+    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(64));
+  }
+
+  @AfterAll
+  static void stopVertx() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    client.close().await(10, TimeUnit.SECONDS);
+    if (appliance != null) {
+      appliance.stop().await(10, TimeUnit.SECONDS);
+    }
+    for (TestBackend b : backends) {
+      b.close();
+    }
+  }
+
+  private Appliance start(String yaml) throws Exception {
+    // tests name whole sections; the defaults fill in what a section leaves out
+    String base = "";
+    if (!yaml.contains("http:")) {
+      base += "http: {port: 0}\n";
+    }
+    if (!yaml.contains("routing:")) {
+      base += "routing: {slowStartMs: 0}\n";
+    }
+    ApplianceConfig config = ApplianceConfig.fromYaml(base + "admin: {port: 0}\n" + yaml, Map.of());
+    appliance =
+        Appliance.start(
+                vertx,
+                config,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                System::nanoTime)
+            .await(10, TimeUnit.SECONDS);
+    return appliance;
+  }
+
+  private TestBackend backend(String name, PoolName pool) throws Exception {
+    TestBackend b = TestBackend.start(vertx, name);
+    backends.add(b);
+    appliance
+        .membership()
+        .add(new Backend(name, pool, "127.0.0.1", b.port(), pool == PoolName.CANARY ? "2" : "1"));
+    return b;
+  }
+
+  private record Reply(int status, Map<String, String> headers, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private Reply call(HttpMethod method, String uri, Map<String, String> headers, String body)
+      throws Exception {
+    RequestOptions o =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost("127.0.0.1")
+            .setPort(appliance.httpPort())
+            .setURI(uri);
+    headers.forEach(o::putHeader);
+    return client
+        .request(o)
+        .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
+        .compose(
+            (HttpClientResponse resp) ->
+                resp.body()
+                    .map(
+                        b -> {
+                          Map<String, String> h = new HashMap<>();
+                          resp.headers()
+                              .forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
+                          return new Reply(resp.statusCode(), h, b.toString());
+                        }))
+        .await(20, TimeUnit.SECONDS);
+  }
+
+  private Reply get(String uri) throws Exception {
+    return call(HttpMethod.GET, uri, Map.of(), null);
+  }
+
+  @Test
+  void forwardsAndStripsHopByHopHeaders() throws Exception {
+    start("");
+    backend("a", PoolName.STABLE);
+    // raw socket: HTTP clients refuse to send some of these headers
+    String raw;
+    try (Socket s = new Socket("127.0.0.1", appliance.httpPort())) {
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("GET /echo HTTP/1.1\r\nHost: bank.example\r\n"
+                  + "Connection: close, X-Secret-Hop\r\nX-Secret-Hop: 1\r\nKeep-Alive: timeout=5\r\n"
+                  + "TE: trailers\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\nProxy-Connection: keep-alive\r\n"
+                  + "X-Request-Id: req-42\r\nX-Custom: kept\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      raw = readResponse(s.getInputStream());
+    }
+    assertThat(raw).startsWith("HTTP/1.1 200");
+    String lower = raw.toLowerCase();
+    assertThat(lower).doesNotContain("x-resp-hop"); // named in the backend's Connection header
+    assertThat(lower).contains("x-request-id: req-42");
+    JsonObject seen =
+        new JsonObject(raw.substring(raw.indexOf("\r\n\r\n") + 4)).getJsonObject("headers");
+    assertThat(seen.fieldNames())
+        .doesNotContain(
+            "x-secret-hop", "keep-alive", "te", "proxy-authorization", "proxy-connection")
+        .contains("x-custom", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
+    assertThat(seen.getString("x-request-id")).isEqualTo("req-42");
+    assertThat(seen.getString("x-forwarded-host")).isEqualTo("bank.example");
+    assertThat(seen.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
+  }
+
+  /** Reads one HTTP/1.1 response with a Content-Length body, without waiting for the close. */
+  private static String readResponse(InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        return head.toString();
+      }
+      head.append((char) c);
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void generatesRequestIdAndSetsStickyCookie() throws Exception {
+    start("");
+    backend("a", PoolName.STABLE);
+    Reply r = get("/echo");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.headers().get("x-request-id")).isNotBlank();
+    assertThat(r.headers().get("set-cookie")).startsWith("bank_canary=");
+    Reply again = call(HttpMethod.GET, "/echo", Map.of("x-client-id", "alice"), null);
+    assertThat(again.headers()).doesNotContainKey("set-cookie");
+  }
+
+  @Test
+  void slowBackendAnswers504WithJson() throws Exception {
+    start("proxy: {responseTimeoutMs: 300}");
+    backend("slow", PoolName.STABLE);
+    Reply r = get("/slow?ms=3000");
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.json().getString("error")).isEqualTo("upstream_timeout");
+    assertThat(r.json().getString("requestId")).isNotBlank();
+  }
+
+  @Test
+  void fullQueueAnswers503WithRetryAfter() throws Exception {
+    // one connection and one queued request per event loop
+    int loops = Runtime.getRuntime().availableProcessors();
+    start(
+        "proxy: {maxConnectionsPerBackend: "
+            + loops
+            + ", maxWaitQueue: "
+            + loops
+            + ", responseTimeoutMs: 5000}");
+    backend("slow", PoolName.STABLE);
+    List<Future<Reply>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      inFlight.add(
+          client
+              .request(HttpMethod.GET, appliance.httpPort(), "127.0.0.1", "/slow?ms=800")
+              .compose(req -> req.send())
+              .compose(
+                  resp ->
+                      resp.body()
+                          .map(
+                              b ->
+                                  new Reply(
+                                      resp.statusCode(),
+                                      Map.of(
+                                          "retry-after",
+                                          String.valueOf(resp.getHeader("retry-after"))),
+                                      b.toString()))));
+    }
+    int busy = 0;
+    int ok = 0;
+    for (Future<Reply> f : inFlight) {
+      Reply r = f.await(20, TimeUnit.SECONDS);
+      if (r.status() == 503) {
+        busy++;
+        assertThat(r.headers().get("retry-after")).isEqualTo("1");
+        assertThat(r.json().getString("error")).isEqualTo("overloaded");
+      } else {
+        assertThat(r.status()).isEqualTo(200);
+        ok++;
+      }
+    }
+    assertThat(busy).isPositive();
+    assertThat(ok).isPositive();
+  }
+
+  @Test
+  void noBackendAnswers503() throws Exception {
+    start("");
+    Reply r = get("/anything");
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.json().getString("error")).isEqualTo("no_backend");
+  }
+
+  @Test
+  void connectFailureRetriesAnyMethodOnAnotherBackend() throws Exception {
+    start("");
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort();
+    }
+    appliance.membership().add(new Backend("dead", PoolName.STABLE, "127.0.0.1", deadPort, "1"));
+    TestBackend live = backend("live", PoolName.STABLE);
+    for (int i = 0; i < 30; i++) {
+      Reply r = call(HttpMethod.POST, "/echo", Map.of("content-type", "text/plain"), "hello");
+      assertThat(r.status()).as("request %d", i).isEqualTo(200);
+    }
+    assertThat(live.hits.get()).isEqualTo(30);
+    assertThat(appliance.membership().snapshot().member("dead").orElseThrow().stats().totalErrors())
+        .isPositive();
+  }
+
+  @Test
+  void postWithoutIdempotencyKeyIsNotRetriedAfterReachingABackend() throws Exception {
+    start("routing: {picker: round-robin, slowStartMs: 0}");
+    TestBackend a = backend("a", PoolName.STABLE);
+    TestBackend b = backend("b", PoolName.STABLE);
+    Reply r = call(HttpMethod.POST, "/reset", Map.of("content-type", "text/plain"), "pay 10");
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.json().getString("error")).isEqualTo("bad_gateway");
+    assertThat(a.hits.get() + b.hits.get()).isEqualTo(1);
+  }
+
+  @Test
+  void postWithIdempotencyKeyAndGetAreRetriedOnGatewayErrors() throws Exception {
+    start("routing: {picker: round-robin, slowStartMs: 0}");
+    TestBackend a = backend("a", PoolName.STABLE);
+    TestBackend b = backend("b", PoolName.STABLE);
+    // both backends answer 503 on this path: the retry happens, then the last answer is passed on
+    Reply keyed =
+        call(
+            HttpMethod.POST,
+            "/status/503",
+            Map.of("content-type", "text/plain", "idempotency-key", "k-1"),
+            "pay 10");
+    assertThat(keyed.status()).isEqualTo(503);
+    assertThat(a.hits.get() + b.hits.get()).isEqualTo(2);
+    Reply plainPost =
+        call(HttpMethod.POST, "/status/503", Map.of("content-type", "text/plain"), "pay 10");
+    assertThat(plainPost.status()).isEqualTo(503);
+    assertThat(a.hits.get() + b.hits.get()).isEqualTo(3);
+    Reply getReply = get("/status/502");
+    assertThat(getReply.status()).isEqualTo(502);
+    assertThat(a.hits.get() + b.hits.get()).isEqualTo(5);
+  }
+
+  @Test
+  void oversizeBodyAnswers413AndOversizeHeadersAnswer431() throws Exception {
+    start("http: {port: 0, maxBodyBytes: 1024, maxHeaderBytes: 2048}");
+    TestBackend a = backend("a", PoolName.STABLE);
+    Reply big =
+        call(HttpMethod.POST, "/echo", Map.of("content-type", "text/plain"), "x".repeat(5000));
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(big.json().getString("error")).isEqualTo("body_too_large");
+    Reply head = call(HttpMethod.GET, "/echo", Map.of("x-big", "y".repeat(4000)), null);
+    assertThat(head.status()).isEqualTo(431);
+    assertThat(a.hits.get()).isZero();
+  }
+
+  @Test
+  void emptyCanaryPoolSendsItsShareToStable() throws Exception {
+    start("routing: {canaryPercent: 100, slowStartMs: 0}");
+    backend("stable-1", PoolName.STABLE);
+    for (int i = 0; i < 10; i++) {
+      Reply r = call(HttpMethod.GET, "/", Map.of("x-client-id", "c" + i), null);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.headers().get("x-backend")).isEqualTo("stable-1");
+    }
+  }
+
+  @Test
+  void canaryShareIsStickyPerClient() throws Exception {
+    start("routing: {canaryPercent: 30, slowStartMs: 0}");
+    backend("s", PoolName.STABLE);
+    backend("c", PoolName.CANARY);
+    int canary = 0;
+    for (int i = 0; i < 200; i++) {
+      String key = "client-" + i;
+      String first = call(HttpMethod.GET, "/", Map.of("x-client-id", key), null).body();
+      String second = call(HttpMethod.GET, "/", Map.of("x-client-id", key), null).body();
+      assertThat(second).as("client %s stays on its version", key).isEqualTo(first);
+      if (first.equals("c")) {
+        canary++;
+      }
+    }
+    assertThat(canary).isBetween(35, 85); // 30 % of 200 = 60, loosely
+  }
+
+  @Test
+  void testerOverrideHeaderForcesThePoolWhenEnabled() throws Exception {
+    start("routing: {overrideHeader: {enabled: true, name: X-Canary}, slowStartMs: 0}");
+    backend("s", PoolName.STABLE);
+    backend("c", PoolName.CANARY);
+    assertThat(call(HttpMethod.GET, "/", Map.of("x-canary", "always"), null).body()).isEqualTo("c");
+    assertThat(get("/").body()).isEqualTo("s");
+  }
+}

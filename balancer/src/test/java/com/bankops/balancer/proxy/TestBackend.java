@@ -1,0 +1,77 @@
+package com.bankops.balancer.proxy;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on 127.0.0.1 with behaviours the tests select by path:
+ *
+ * <ul>
+ *   <li>{@code /echo}: 200 with the request headers it received as JSON
+ *   <li>{@code /slow?ms=N}: answers after N ms
+ *   <li>{@code /status/N}: answers status N
+ *   <li>{@code /reset}: reads the request, then closes the connection without answering
+ * </ul>
+ *
+ * Counts every request it received.
+ */
+final class TestBackend implements AutoCloseable {
+  final String name;
+  final AtomicInteger hits = new AtomicInteger();
+  private final HttpServer server;
+
+  private TestBackend(String name, HttpServer server) {
+    this.name = name;
+    this.server = server;
+  }
+
+  static TestBackend start(Vertx vertx, String name) throws Exception {
+    AtomicInteger hits = new AtomicInteger();
+    HttpServer server = vertx.createHttpServer();
+    TestBackend b = new TestBackend(name, server);
+    server.requestHandler(
+        req ->
+            req.body()
+                .onSuccess(
+                    body -> {
+                      b.hits.incrementAndGet();
+                      String path = req.path();
+                      var resp = req.response().putHeader("x-backend", name);
+                      if (path.startsWith("/echo")) {
+                        JsonObject h = new JsonObject();
+                        req.headers().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
+                        resp.putHeader("content-type", "application/json")
+                            .putHeader("connection", "keep-alive, x-resp-hop")
+                            .putHeader("x-resp-hop", "secret")
+                            .end(
+                                new JsonObject()
+                                    .put("headers", h)
+                                    .put("body", body.toString())
+                                    .encode());
+                      } else if (path.startsWith("/slow")) {
+                        long ms = Long.parseLong(req.getParam("ms", "1000"));
+                        vertx.setTimer(ms, t -> resp.end("slow " + name));
+                      } else if (path.startsWith("/status/")) {
+                        resp.setStatusCode(Integer.parseInt(path.substring(8))).end(name);
+                      } else if (path.startsWith("/reset")) {
+                        req.connection().close();
+                      } else {
+                        resp.end(name);
+                      }
+                    }));
+    server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    return b;
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.close().await(10, TimeUnit.SECONDS);
+  }
+}
