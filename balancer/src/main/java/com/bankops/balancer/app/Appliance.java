@@ -74,7 +74,7 @@ public final class Appliance implements ControlPlane {
             config.health().unhealthyThreshold(),
             config.health().healthyThreshold(),
             health::activeCheckChanged);
-    this.metrics = new ProxyMetrics(registry, membership, health, accessLogEnabled());
+    this.metrics = new ProxyMetrics(registry, membership, health, config.http().accessLog());
     membership.addListener(new AuditingListener());
   }
 
@@ -166,12 +166,7 @@ public final class Appliance implements ControlPlane {
         c.proxy().maxAttempts(),
         c.routing().overrideHeader().enabled(),
         c.routing().overrideHeader().name(),
-        accessLogEnabled());
-  }
-
-  // TODO(config): move to the validated config as accessLog.enabled
-  static boolean accessLogEnabled() {
-    return !"false".equalsIgnoreCase(System.getenv("BANKOPS_ACCESS_LOG"));
+        c.http().accessLog());
   }
 
   /** The port the data plane listens on. */

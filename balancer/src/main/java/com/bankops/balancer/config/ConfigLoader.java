@@ -40,6 +40,7 @@ final class ConfigLoader {
     m.put("BANKOPS_ADMIN_HOST", "admin.host");
     m.put("BANKOPS_ADMIN_TOKEN", "admin.token");
     m.put("BANKOPS_RUNTIME", "runtime.kind");
+    m.put("BANKOPS_ACCESS_LOG", "http.accessLog");
     return Map.copyOf(m);
   }
 

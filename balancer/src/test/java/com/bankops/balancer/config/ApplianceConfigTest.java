@@ -18,7 +18,8 @@ class ApplianceConfigTest {
   void defaultsMatchTheDocumentedValues() {
     ApplianceConfig c = ApplianceConfig.defaults();
 
-    assertThat(c.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080, 8192, 1_048_576, 60_000));
+    assertThat(c.http())
+        .isEqualTo(new HttpConfig("127.0.0.1", 8080, 8192, 1_048_576, 60_000, true));
     assertThat(c.admin().host()).isEqualTo("127.0.0.1");
     assertThat(c.admin().port()).isEqualTo(9090);
     assertThat(c.admin().configuredToken()).isEmpty();
