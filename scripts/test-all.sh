@@ -24,6 +24,13 @@ set +e
 MVN_RC=$?
 set -e
 
+step "demo smoke: ./bankops demo, a transfer, admin commands, Ctrl-C leaves nothing behind"
+set +e
+"$ROOT/scripts/demo-smoke.sh" | tee "$ROOT/target-demo-smoke.log"
+SMOKE_RC=${PIPESTATUS[0]}
+set -e
+
 step "summary"
-python3 "$ROOT/scripts/test-summary.py" || true
-exit "$MVN_RC"
+python3 "$ROOT/scripts/test-summary.py" "$ROOT/target-demo-smoke.log" || true
+echo "total time: $(($(date +%s) - START)) s"
+[[ "$MVN_RC" == 0 && "$SMOKE_RC" == 0 ]]

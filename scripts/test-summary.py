@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Adds up the Surefire and Failsafe XML reports of every module and prints one closing line."""
 import glob
+import re
+import sys
 import xml.etree.ElementTree as ET
 
 totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
@@ -20,5 +22,16 @@ for (module, kind), t in sorted(per_module.items()):
     passed = t["tests"] - t["failures"] - t["errors"] - t["skipped"]
     print(f"  {module:12s} {kind:4s} {t['tests']:4d} tests, {passed} passed, "
           f"{t['failures'] + t['errors']} failed, {t['skipped']} skipped")
+# script checks (e.g. the demo smoke) print "name: N passed, N failed" as their last line
+for log in sys.argv[1:]:
+    try:
+        m = re.search(r"(\d+) passed, (\d+) failed", open(log).read().strip().splitlines()[-1])
+    except (OSError, IndexError):
+        m = None
+    if m:
+        print(f"  {log.split('/')[-1]:17s} {int(m.group(1)) + int(m.group(2)):4d} checks, "
+              f"{m.group(1)} passed, {m.group(2)} failed")
+        totals["tests"] += int(m.group(1)) + int(m.group(2))
+        totals["failures"] += int(m.group(2))
 passed = totals["tests"] - totals["failures"] - totals["errors"] - totals["skipped"]
 print(f"{passed} passed, {totals['failures'] + totals['errors']} failed, {totals['skipped']} skipped")

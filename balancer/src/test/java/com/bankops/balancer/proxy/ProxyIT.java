@@ -27,31 +27,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The data plane against real backends on real sockets: limits, errors, retries, headers. */
 class ProxyIT {
-  static Vertx vertx;
+  Vertx vertx; // clients and test backends; each test gets fresh ones
   HttpClient client;
   Appliance appliance;
+  Vertx applianceVertx; // one per test: production runs one appliance per Vert.x instance
   final List<TestBackend> backends = new ArrayList<>();
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
 
   @org.junit.jupiter.api.BeforeEach
   void newClient() {
+    vertx = Vertx.vertx();
     client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(64));
-  }
-
-  @AfterAll
-  static void stopVertx() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -59,10 +49,12 @@ class ProxyIT {
     client.close().await(10, TimeUnit.SECONDS);
     if (appliance != null) {
       appliance.stop().await(10, TimeUnit.SECONDS);
+      applianceVertx.close().await(10, TimeUnit.SECONDS);
     }
     for (TestBackend b : backends) {
       b.close();
     }
+    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   private Appliance start(String yaml) throws Exception {
@@ -75,9 +67,10 @@ class ProxyIT {
       base += "routing: {slowStartMs: 0}\n";
     }
     ApplianceConfig config = ApplianceConfig.fromYaml(base + "admin: {port: 0}\n" + yaml, Map.of());
+    applianceVertx = Vertx.vertx();
     appliance =
         Appliance.start(
-                vertx,
+                applianceVertx,
                 config,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 System::nanoTime)
