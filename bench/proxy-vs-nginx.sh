@@ -1,0 +1,374 @@
+#!/usr/bin/env bash
+# The balancer against NGINX as a reverse proxy, in front of the same two cheap backends.
+#
+#   bench/proxy-vs-nginx.sh [--quick] [--duration S] [--pairs N] [--conns "64 8"] [--no-pin]
+#
+# Rounds, per connection count, after a warm-up of every proxy:
+#   A = NGINX (1 worker, static weights 9:1, keepalive upstreams, access_log off)
+#   B = balancer, 10% canary, JSON access log ON  (the default of the appliance)
+#   C = balancer, 10% canary, JSON access log OFF (BANKOPS_ACCESS_LOG=false)
+# in the order A B C A B C ... ("A B A B" with the balancer measured twice per pair).
+# Per round: requests/s, p50, p99 (wrk --latency) and the proxy's CPU per request in µs
+# (utime+stime of the proxy's processes from /proc/<pid>/stat, before/after, ÷ requests;
+# NGINX: master + worker). Then paired ratios balancer ÷ NGINX and their medians.
+#
+# Pinning (default on, --no-pin turns it off): on this 2-core machine each proxy gets CPU 1 to
+# itself (NGINX: one worker; the JVM sees one processor, hence one event loop), while wrk and the
+# backends share CPU 0. Equal hardware for both proxies, and far steadier than letting four busy
+# processes float over two cores.
+#
+# Everything listens on 127.0.0.1 only; every process started here is killed on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=10
+WARMUP=8
+PAIRS=3
+CONNS="64 8"
+PIN=1
+QUICK=0
+JAR="${BALANCER_JAR:-$ROOT/balancer/target/balancer-0.1.0-SNAPSHOT-all.jar}"
+# Heap fixed and pre-touched; ParallelGC: the cheapest barriers, young pauses well under 1 ms here.
+JVM_OPTS="${BENCH_JVM_OPTS:--Xms256m -Xmx256m -Xmn160m -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:-UsePerfData}"
+BASE_PORT="${BENCH_BASE_PORT:-18180}"
+
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --duration) DURATION="$2"; shift ;;
+    --pairs) PAIRS="$2"; shift ;;
+    --conns) CONNS="$2"; shift ;;
+    --no-pin) PIN=0 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$QUICK" = 1 ]; then
+  DURATION=2
+  WARMUP=2
+  PAIRS=1
+fi
+
+BACKEND1=$BASE_PORT
+BACKEND2=$((BASE_PORT + 1))
+NGINX_PORT=$((BASE_PORT + 2))
+BAL_ON_PORT=$((BASE_PORT + 3))
+BAL_OFF_PORT=$((BASE_PORT + 5))
+HZ=$(getconf CLK_TCK)
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+need() {
+  local missing=()
+  command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  command -v java >/dev/null 2>&1 || { echo "java not found" >&2; exit 1; }
+  if [ ! -f "$JAR" ]; then
+    log "building the balancer jar"
+    (cd "$ROOT" && ./mvnw -o -q -B -DskipTests -Djacoco.skip=true -Dspotless.check.skip=true \
+      install -pl balancer -am)
+  fi
+}
+
+WORK=$(mktemp -d /tmp/bankops-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do
+    kill "$p" 2>/dev/null || true
+  done
+  sleep 0.3
+  for p in "${PIDS[@]}"; do
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Command prefixes (arrays, so that "$!" is the process itself, not a subshell around it).
+CPU0=()
+CPU1=()
+set_pinning() {
+  if [ "$PIN" = 1 ]; then
+    CPU0=(taskset -c 0)
+    CPU1=(taskset -c 1)
+  fi
+}
+
+wait_port() { # wait_port PORT: until a TCP connect to 127.0.0.1:PORT succeeds (max 30 s)
+  local _i
+  for _i in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "nothing listens on 127.0.0.1:$1" >&2
+  return 1
+}
+
+nginx_common() { # error log, pid and temp paths inside $WORK/$1
+  cat <<EOF
+daemon off;
+worker_processes 1;
+pid $WORK/$1/nginx.pid;
+error_log $WORK/$1/error.log warn;
+events { worker_connections 4096; }
+EOF
+}
+
+nginx_http_common() {
+  cat <<EOF
+  access_log off;
+  client_body_temp_path $WORK/$1/body;
+  proxy_temp_path $WORK/$1/proxy;
+  fastcgi_temp_path $WORK/$1/fastcgi;
+  uwsgi_temp_path $WORK/$1/uwsgi;
+  scgi_temp_path $WORK/$1/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+EOF
+}
+
+start_backends() {
+  mkdir -p "$WORK/backends"
+  {
+    nginx_common backends
+    echo "http {"
+    nginx_http_common backends
+    for port in "$BACKEND1" "$BACKEND2"; do
+      cat <<EOF
+  server {
+    listen 127.0.0.1:$port reuseport;
+    location / { default_type text/plain; return 200 "ok from $port\n"; }
+  }
+EOF
+    done
+    echo "}"
+  } >"$WORK/backends/nginx.conf"
+  "${CPU0[@]}" nginx -p "$WORK/backends" -c "$WORK/backends/nginx.conf" &
+  PIDS+=($!)
+}
+
+start_nginx_proxy() {
+  mkdir -p "$WORK/proxy"
+  {
+    nginx_common proxy
+    cat <<EOF
+http {
+$(nginx_http_common proxy)
+  upstream bank {
+    server 127.0.0.1:$BACKEND1 weight=9;
+    server 127.0.0.1:$BACKEND2 weight=1;
+    keepalive 128;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT reuseport;
+    location / {
+      proxy_pass http://bank;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$host;
+    }
+  }
+}
+EOF
+  } >"$WORK/proxy/nginx.conf"
+  "${CPU1[@]}" nginx -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf" &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+}
+
+start_balancer() { # start_balancer PORT ACCESS_LOG(true|false) -> sets BAL_PID
+  local port=$1 access=$2 dir="$WORK/balancer-$1"
+  mkdir -p "$dir"
+  cat >"$dir/config.yaml" <<EOF
+http: {host: 127.0.0.1}
+admin: {host: 127.0.0.1}
+routing: {canaryPercent: 10, slowStartMs: 0}
+backends:
+  - {pool: stable, host: 127.0.0.1, port: $BACKEND1, version: "1"}
+  - {pool: canary, host: 127.0.0.1, port: $BACKEND2, version: "2"}
+EOF
+  # The access log goes to /dev/null: encoding and the write are paid, no disk fills up.
+  # shellcheck disable=SC2086 # JVM_OPTS is a list of words
+  BANKOPS_CONFIG="$dir/config.yaml" BANKOPS_HTTP_PORT=$port BANKOPS_ADMIN_PORT=$((port + 1)) \
+    BANKOPS_ADMIN_TOKEN=bench-token-0123456789abcdef BANKOPS_ACCESS_LOG=$access \
+    "${CPU1[@]}" java $JVM_OPTS -jar "$JAR" run >/dev/null 2>"$dir/stderr.log" &
+  BAL_PID=$!
+  PIDS+=("$BAL_PID")
+}
+
+cpu_ticks() { # cpu_ticks PID...: utime+stime of the processes, in clock ticks
+  local total=0 p f
+  for p in "$@"; do
+    # fields after the ")" of comm: state is $1, utime $12, stime $13
+    f=$(sed 's/^.*) //' "/proc/$p/stat")
+    # shellcheck disable=SC2086 # split the fields on purpose
+    set -- $f
+    total=$((total + ${12} + ${13}))
+  done
+  echo "$total"
+}
+
+to_us() { # 1.23ms -> 1230 (µs), 850.00us -> 850, 1.2s -> 1200000
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") m = 1; else if (u == "ms") m = 1000; else if (u == "s") m = 1000000; else m = 1
+    printf "%.0f", n * m }'
+}
+
+proxy_pids() { # proxy_pids NAME: the processes whose CPU counts for that proxy
+  case "$1" in
+    nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+    on) echo "$BAL_ON_PID" ;;
+    off) echo "$BAL_OFF_PID" ;;
+  esac
+}
+
+proxy_port() {
+  case "$1" in
+    nginx) echo "$NGINX_PORT" ;;
+    on) echo "$BAL_ON_PORT" ;;
+    off) echo "$BAL_OFF_PORT" ;;
+  esac
+}
+
+RESULTS="$WORK/results.tsv" # conns pair proxy rps p50us p99us cpu_us_per_req errors
+
+run_round() { # run_round PROXY CONNS SECONDS PAIR(0 = warm-up)
+  local proxy=$1 conns=$2 secs=$3 pair=$4 pids before after out reqs rps p50 p99 cpu errs
+  # shellcheck disable=SC2207
+  pids=($(proxy_pids "$proxy"))
+  before=$(cpu_ticks "${pids[@]}")
+  out=$("${CPU0[@]}" wrk -t2 -c"$conns" -d"${secs}s" --timeout 5s --latency \
+    "http://127.0.0.1:$(proxy_port "$proxy")/accounts/bench")
+  after=$(cpu_ticks "${pids[@]}")
+  reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+  rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+  p50=$(to_us "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+  p99=$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+  errs=$(awk '/Non-2xx|Socket errors/ {s = s $0 " "} END {print (s == "" ? "0" : s)}' <<<"$out")
+  cpu=$(awk -v t=$((after - before)) -v hz="$HZ" -v n="$reqs" \
+    'BEGIN {printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0)}')
+  if [ "$pair" = 0 ]; then
+    log "warm-up $proxy c=$conns: $rps req/s"
+    return
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$conns" "$pair" "$proxy" "$rps" "$p50" "$p99" \
+    "$cpu" "${errs// /_}" >>"$RESULTS"
+  log "$(printf 'c=%-3s pair %s %-12s %8s req/s  p50 %6s µs  p99 %6s µs  cpu %6s µs/req  errors: %s' \
+    "$conns" "$pair" "$(label "$proxy")" "$rps" "$p50" "$p99" "$cpu" "$errs")"
+}
+
+label() {
+  case "$1" in
+    nginx) echo "nginx" ;;
+    on) echo "balancer/log" ;;
+    off) echo "balancer/nolog" ;;
+  esac
+}
+
+summary() {
+  echo
+  echo "== per round (proxy CPU on $([ "$PIN" = 1 ] && echo 'CPU 1, wrk+backends on CPU 0' || echo 'unpinned'))"
+  printf '%-5s %-4s %-15s %9s %8s %8s %11s\n' conns pair proxy "req/s" "p50 µs" "p99 µs" "cpu µs/req"
+  while IFS=$'\t' read -r c p x rps p50 p99 cpu _; do
+    printf '%-5s %-4s %-15s %9s %8s %8s %11s\n' "$c" "$p" "$(label "$x")" "$rps" "$p50" "$p99" "$cpu"
+  done <"$RESULTS"
+  echo
+  echo "== paired ratios balancer ÷ nginx (throughput: higher is better; p99, cpu: lower is better)"
+  printf '%-5s %-4s %-15s %10s %8s %8s\n' conns pair balancer "thr ratio" "p99 r." "cpu r."
+  awk -F'\t' '
+    $3 == "nginx" { n_rps[$1, $2] = $4; n_p99[$1, $2] = $6; n_cpu[$1, $2] = $7; next }
+    { k = $1 SUBSEP $2; rows[++r] = $0 }
+    END {
+      for (i = 1; i <= r; i++) {
+        split(rows[i], f, "\t"); k = f[1] SUBSEP f[2]
+        if (!(k in n_rps) || n_rps[k] == 0 || n_p99[k] == 0 || n_cpu[k] == 0) continue
+        printf "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\n", f[1], f[2], f[3], f[4] / n_rps[k], f[6] / n_p99[k], f[7] / n_cpu[k]
+      }
+    }' "$RESULTS" >"$WORK/ratios.tsv"
+  while IFS=$'\t' read -r c p x t q u; do
+    printf '%-5s %-4s %-15s %10s %8s %8s\n' "$c" "$p" "$(label "$x")" "$t" "$q" "$u"
+  done <"$WORK/ratios.tsv"
+  echo
+  echo "== medians"
+  printf '%-5s %-15s %9s %8s %11s %10s %8s %8s\n' conns proxy "req/s" "p99 µs" "cpu µs/req" \
+    "thr ratio" "p99 r." "cpu r."
+  local c x
+  for c in $CONNS; do
+    for x in nginx on off; do
+      printf '%-5s %-15s %9s %8s %11s' "$c" "$(label "$x")" \
+        "$(median "$RESULTS" "$c" "$x" 4)" "$(median "$RESULTS" "$c" "$x" 6)" \
+        "$(median "$RESULTS" "$c" "$x" 7)"
+      if [ "$x" = nginx ]; then
+        echo
+      else
+        printf ' %10s %8s %8s\n' "$(median "$WORK/ratios.tsv" "$c" "$x" 4)" \
+          "$(median "$WORK/ratios.tsv" "$c" "$x" 5)" "$(median "$WORK/ratios.tsv" "$c" "$x" 6)"
+      fi
+    done
+  done
+}
+
+median() { # median FILE CONNS PROXY COLUMN
+  awk -F'\t' -v c="$2" -v x="$3" -v col="$4" '$1 == c && $3 == x {print $col}' "$1" | sort -g |
+    awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
+      else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+main() {
+  need
+  set_pinning
+  log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load:$(uptime | sed 's/.*load average://')"
+  log "rounds: ${DURATION}s, warm-up ${WARMUP}s, $PAIRS pair(s), connections: $CONNS, pinning: $([ "$PIN" = 1 ] && echo on || echo off)"
+  log "JVM: $JVM_OPTS"
+  : >"$RESULTS"
+  start_backends
+  start_nginx_proxy
+  start_balancer "$BAL_ON_PORT" true
+  BAL_ON_PID=$BAL_PID
+  start_balancer "$BAL_OFF_PORT" false
+  BAL_OFF_PID=$BAL_PID
+  local port
+  for port in "$BACKEND1" "$BACKEND2" "$NGINX_PORT" "$BAL_ON_PORT" "$BAL_OFF_PORT"; do
+    wait_port "$port"
+  done
+  # one request through each proxy must answer 200 before anything is measured
+  local x
+  for x in nginx on off; do
+    if ! curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$(proxy_port "$x")/"; then
+      echo "$(label "$x") does not answer 200" >&2
+      exit 1
+    fi
+  done
+  local c pair
+  for c in $CONNS; do
+    for x in nginx on off; do
+      run_round "$x" "$c" "$WARMUP" 0
+    done
+    for pair in $(seq 1 "$PAIRS"); do
+      for x in nginx on off; do
+        run_round "$x" "$c" "$DURATION" "$pair"
+      done
+    done
+  done
+  log "done; load:$(uptime | sed 's/.*load average://')"
+  summary
+}
+
+main
