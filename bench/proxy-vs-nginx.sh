@@ -22,7 +22,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=10
-WARMUP=8
+WARMUP=15
 PAIRS=3
 CONNS="64 8"
 PIN=1
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$QUICK" = 1 ]; then
   DURATION=2
-  WARMUP=2
+  WARMUP=5
   PAIRS=1
 fi
 

@@ -28,13 +28,22 @@ final class HopByHop {
    */
   static void copy(MultiMap from, MultiMap to, Set<String> skipAlso) {
     String connection = from.get("connection");
-    Set<String> named = connection == null ? Set.of() : namedIn(connection);
+    Set<String> named =
+        connection == null || plainToken(connection) ? Set.of() : namedIn(connection);
     for (var e : from) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
       if (!FIXED.contains(name) && !skipAlso.contains(name) && !named.contains(name)) {
         to.add(e.getKey(), e.getValue());
       }
     }
+  }
+
+  /**
+   * The usual values name no header to strip beyond the fixed list ("keep-alive" is in it, "close"
+   * is no header): skip the split and the set, which every keep-alive response would pay.
+   */
+  private static boolean plainToken(String connection) {
+    return connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close");
   }
 
   private static Set<String> namedIn(String connection) {
