@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$QUICK" = 1 ]; then
   DURATION=2
-  WARMUP=5
+  WARMUP=10
   PAIRS=1
 fi
 
