@@ -8,14 +8,8 @@ import com.bankops.balancer.pool.PoolName;
 import com.bankops.bank.app.EmbeddedDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -28,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,9 +48,7 @@ class BankTrafficIT {
           System.getProperty("bank.jar", "../bank-demo/target/bank-demo-0.1.0-SNAPSHOT-all.jar"));
 
   static EmbeddedDatabase db;
-  static Vertx vertx; // load generator and verification clients
-  static Vertx applianceVertx; // the appliance runs on its own Vert.x, as in production
-  static HttpClient client;
+  static Vertx applianceVertx;
   static Appliance appliance;
   static final Map<String, Process> banks = new ConcurrentHashMap<>();
   static final Map<String, Integer> ports = new ConcurrentHashMap<>();
@@ -70,8 +63,6 @@ class BankTrafficIT {
         .as("bank-demo shaded jar (built by the reactor before this module)")
         .exists();
     db = EmbeddedDatabase.startTemporary();
-    vertx = Vertx.vertx();
-    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(64));
     startBank("b1", "1.0.0");
     startBank("b2", "1.0.0");
     startBank("b3", "2.0.0");
@@ -98,7 +89,7 @@ class BankTrafficIT {
                   "/accounts",
                   null,
                   new JsonObject().put("owner", "owner-" + i).put("initialBalance", INITIAL))
-              .await(10, TimeUnit.SECONDS)
+              .get(10, TimeUnit.SECONDS)
               .json();
       accounts.add(a.getString("id"));
       index.put(a.getString("id"), i);
@@ -112,9 +103,6 @@ class BankTrafficIT {
       applianceVertx.close().await(10, TimeUnit.SECONDS);
     }
     banks.values().forEach(Process::destroyForcibly);
-    if (vertx != null) {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
     if (db != null) {
       db.close();
     }
@@ -175,25 +163,31 @@ class BankTrafficIT {
     }
   }
 
-  private static Future<Reply> send(
+  // Test traffic goes through the JDK's HTTP client, independent of the Vert.x code under test.
+  private static final java.net.http.HttpClient JDK =
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .build();
+
+  private static CompletableFuture<Reply> send(
       HttpMethod method, String uri, Map<String, String> headers, JsonObject body) {
-    RequestOptions o =
-        new RequestOptions()
-            .setMethod(method)
-            .setHost("127.0.0.1")
-            .setPort(appliance.httpPort())
-            .setURI(uri)
-            .setIdleTimeout(20_000);
+    var b =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + appliance.httpPort() + uri))
+            .timeout(Duration.ofSeconds(20));
     if (headers != null) {
-      headers.forEach(o::putHeader);
+      headers.forEach(b::header);
     }
     if (body != null) {
-      o.putHeader("content-type", "application/json");
+      b.header("content-type", "application/json");
     }
-    return client
-        .request(o)
-        .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body.encode())))
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())));
+    b.method(
+        method.name(),
+        body == null
+            ? java.net.http.HttpRequest.BodyPublishers.noBody()
+            : java.net.http.HttpRequest.BodyPublishers.ofString(body.encode()));
+    return JDK.sendAsync(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+        .thenApply(r -> new Reply(r.statusCode(), r.body()));
   }
 
   /** Load: 16 workers alternating reads and keyed transfers until the deadline. */
@@ -208,27 +202,23 @@ class BankTrafficIT {
       until = System.nanoTime() + d.toNanos();
     }
 
-    Future<Void> run(int workers) {
-      List<Future<Void>> all = new ArrayList<>();
+    CompletableFuture<Void> run(int workers) {
+      List<CompletableFuture<Void>> all = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
-        all.add(worker(seeds.split(), "client-" + w));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop(seeds.split(), "client-" + w, done);
+        all.add(done);
       }
-      return Future.all(all).mapEmpty();
+      return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
-    private Future<Void> worker(SplittableRandom rnd, String clientId) {
-      Promise<Void> done = Promise.promise();
-      loop(rnd, clientId, done);
-      return done.future();
-    }
-
-    private void loop(SplittableRandom rnd, String clientId, Promise<Void> done) {
+    private void loop(SplittableRandom rnd, String clientId, CompletableFuture<Void> done) {
       if (System.nanoTime() >= until) {
-        done.complete();
+        done.complete(null);
         return;
       }
       int from = rnd.nextInt(ACCOUNTS);
-      Future<Reply> f;
+      CompletableFuture<Reply> f;
       String key = null;
       long[] transfer = null;
       if (rnd.nextBoolean()) {
@@ -255,18 +245,15 @@ class BankTrafficIT {
       }
       String k = key;
       long[] t = transfer;
-      f.onComplete(
-          ar -> {
-            if (ar.succeeded() && ar.result().status() / 100 == 2) {
+      f.whenComplete(
+          (reply, error) -> {
+            if (error == null && reply.status() / 100 == 2) {
               ok.incrementAndGet();
               if (k != null) {
                 moved.put(k, t);
               }
             } else {
-              failures.add(
-                  ar.succeeded()
-                      ? ar.result().status() + " " + ar.result().body()
-                      : ar.cause().toString());
+              failures.add(error == null ? reply.status() + " " + reply.body() : error.toString());
             }
             loop(rnd, clientId, done);
           });
@@ -274,9 +261,6 @@ class BankTrafficIT {
   }
 
   private static void assertMoneyMovedExactlyOnce() throws Exception {
-    // a fresh client: the load's pooled connections play no part in the check
-    client.close().await(10, TimeUnit.SECONDS);
-    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(64));
     long[] expected = new long[ACCOUNTS];
     java.util.Arrays.fill(expected, INITIAL);
     for (long[] t : moved.values()) {
@@ -287,7 +271,7 @@ class BankTrafficIT {
     for (int i = 0; i < ACCOUNTS; i++) {
       long balance =
           send(HttpMethod.GET, "/accounts/" + accounts.get(i), null, null)
-              .await(10, TimeUnit.SECONDS)
+              .get(10, TimeUnit.SECONDS)
               .json()
               .getLong("balance");
       assertThat(balance).as("balance of account %d", i).isEqualTo(expected[i]);
@@ -300,13 +284,13 @@ class BankTrafficIT {
   @Order(1)
   void changingTheCanaryShareUnderLoadFailsNoRequest() throws Exception {
     Load load = new Load(Duration.ofSeconds(6));
-    Future<Void> running = load.run(16);
+    CompletableFuture<Void> running = load.run(16);
     int[] steps = {100, 1000, 5000, 10_000, 2500, 0};
     for (int bp : steps) {
       Thread.sleep(900);
       appliance.setCanaryBasisPoints(bp);
     }
-    running.await(60, TimeUnit.SECONDS);
+    running.get(60, TimeUnit.SECONDS);
     assertThat(load.failures).as("failed requests").isEmpty();
     assertThat(load.ok.get()).isGreaterThan(100);
     assertThat(appliance.membership().snapshot().member("b3").orElseThrow().stats().totalCount())
@@ -319,10 +303,10 @@ class BankTrafficIT {
   void drainingABackendUnderLoadFailsNoRequest() throws Exception {
     appliance.setCanaryBasisPoints(1000);
     Load load = new Load(Duration.ofSeconds(5));
-    Future<Void> running = load.run(16);
+    CompletableFuture<Void> running = load.run(16);
     Thread.sleep(1500);
     assertThat(appliance.drain("b2", Duration.ofSeconds(10))).isPresent();
-    running.await(60, TimeUnit.SECONDS);
+    running.get(60, TimeUnit.SECONDS);
     assertThat(load.failures).as("failed requests").isEmpty();
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(10))
@@ -336,10 +320,10 @@ class BankTrafficIT {
   void killingABackendUnderLoadFailsNoIdempotentRequest() throws Exception {
     appliance.setCanaryBasisPoints(0);
     Load load = new Load(Duration.ofSeconds(6));
-    Future<Void> running = load.run(16);
+    CompletableFuture<Void> running = load.run(16);
     Thread.sleep(1500);
     banks.get("b1").destroyForcibly(); // SIGKILL: in-flight requests are cut, the port closes
-    running.await(60, TimeUnit.SECONDS);
+    running.get(60, TimeUnit.SECONDS);
     assertThat(load.failures)
         .as("failed requests (every request is a GET or carries a key)")
         .isEmpty();

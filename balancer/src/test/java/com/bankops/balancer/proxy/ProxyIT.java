@@ -8,14 +8,8 @@ import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +27,6 @@ import org.junit.jupiter.api.Test;
 /** The data plane against real backends on real sockets: limits, errors, retries, headers. */
 class ProxyIT {
   Vertx vertx; // clients and test backends; each test gets fresh ones
-  HttpClient client;
   Appliance appliance;
   Vertx applianceVertx; // one per test: production runs one appliance per Vert.x instance
   final List<TestBackend> backends = new ArrayList<>();
@@ -41,12 +34,10 @@ class ProxyIT {
   @org.junit.jupiter.api.BeforeEach
   void newClient() {
     vertx = Vertx.vertx();
-    client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(64));
   }
 
   @AfterEach
   void stop() throws Exception {
-    client.close().await(10, TimeUnit.SECONDS);
     if (appliance != null) {
       appliance.stop().await(10, TimeUnit.SECONDS);
       applianceVertx.close().await(10, TimeUnit.SECONDS);
@@ -93,29 +84,43 @@ class ProxyIT {
     }
   }
 
+  /**
+   * Test traffic goes through the JDK's HTTP client: an independent, strict client is the better
+   * oracle for a proxy built on Vert.x's own (and the Vert.x client driven from a non-Vert.x thread
+   * was seen to leave a response undelivered that the proxy had answered).
+   */
+  private static final java.net.http.HttpClient JDK =
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .build();
+
+  private java.net.http.HttpRequest request(
+      HttpMethod method, String uri, Map<String, String> headers, String body) {
+    var b =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + appliance.httpPort() + uri))
+            .timeout(java.time.Duration.ofSeconds(20));
+    headers.forEach(b::header);
+    return b.method(
+            method.name(),
+            body == null
+                ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private static Reply reply(java.net.http.HttpResponse<String> resp) {
+    Map<String, String> h = new HashMap<>();
+    resp.headers().map().forEach((k, v) -> h.put(k.toLowerCase(), v.get(0)));
+    return new Reply(resp.statusCode(), h, resp.body());
+  }
+
   private Reply call(HttpMethod method, String uri, Map<String, String> headers, String body)
       throws Exception {
-    RequestOptions o =
-        new RequestOptions()
-            .setMethod(method)
-            .setHost("127.0.0.1")
-            .setPort(appliance.httpPort())
-            .setURI(uri);
-    headers.forEach(o::putHeader);
-    return client
-        .request(o)
-        .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body)))
-        .compose(
-            (HttpClientResponse resp) ->
-                resp.body()
-                    .map(
-                        b -> {
-                          Map<String, String> h = new HashMap<>();
-                          resp.headers()
-                              .forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
-                          return new Reply(resp.statusCode(), h, b.toString());
-                        }))
-        .await(20, TimeUnit.SECONDS);
+    return reply(
+        JDK.send(
+            request(method, uri, headers, body),
+            java.net.http.HttpResponse.BodyHandlers.ofString()));
   }
 
   private Reply get(String uri) throws Exception {
@@ -203,28 +208,18 @@ class ProxyIT {
             + loops
             + ", responseTimeoutMs: 5000}");
     backend("slow", PoolName.STABLE);
-    List<Future<Reply>> inFlight = new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<Reply>> inFlight = new ArrayList<>();
     for (int i = 0; i < 24; i++) {
       inFlight.add(
-          client
-              .request(HttpMethod.GET, appliance.httpPort(), "127.0.0.1", "/slow?ms=800")
-              .compose(req -> req.send())
-              .compose(
-                  resp ->
-                      resp.body()
-                          .map(
-                              b ->
-                                  new Reply(
-                                      resp.statusCode(),
-                                      Map.of(
-                                          "retry-after",
-                                          String.valueOf(resp.getHeader("retry-after"))),
-                                      b.toString()))));
+          JDK.sendAsync(
+                  request(HttpMethod.GET, "/slow?ms=800", Map.of(), null),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .thenApply(ProxyIT::reply));
     }
     int busy = 0;
     int ok = 0;
-    for (Future<Reply> f : inFlight) {
-      Reply r = f.await(20, TimeUnit.SECONDS);
+    for (var f : inFlight) {
+      Reply r = f.get(20, TimeUnit.SECONDS);
       if (r.status() == 503) {
         busy++;
         assertThat(r.headers().get("retry-after")).isEqualTo("1");
@@ -328,9 +323,7 @@ class ProxyIT {
     backend("s", PoolName.STABLE);
     backend("c", PoolName.CANARY);
     int canary = 0;
-    // 50 clients: stickiness over 100k keys is proven in CanarySplitTest; see issue 3's note on
-    // the open lost-request defect seen after a few hundred sequential requests
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 200; i++) {
       String key = "client-" + i;
       String first = call(HttpMethod.GET, "/", Map.of("x-client-id", key), null).body();
       String second = call(HttpMethod.GET, "/", Map.of("x-client-id", key), null).body();
@@ -339,7 +332,7 @@ class ProxyIT {
         canary++;
       }
     }
-    assertThat(canary).isBetween(5, 25); // 30 % of 50 = 15, loosely
+    assertThat(canary).isBetween(35, 85); // 30 % of 200 = 60, loosely
   }
 
   @Test
