@@ -25,15 +25,8 @@ final class LeastRequestPicker implements Picker {
     if (b >= a) {
       b++;
     }
-    double sa = score(candidates.get(a), nowNanos);
-    double sb = score(candidates.get(b), nowNanos);
-    if (sa < sb) {
-      return a;
-    }
-    if (sb < sa) {
-      return b;
-    }
-    return random.nextBoolean() ? a : b;
+    return Sampling.lower(
+        a, score(candidates.get(a), nowNanos), b, score(candidates.get(b), nowNanos), random);
   }
 
   private static double score(Candidate c, long nowNanos) {

@@ -38,15 +38,8 @@ final class P2cPeakEwmaPicker implements Picker {
       double rest = total - Sampling.weightOf(candidates.get(a), nowNanos);
       b = Sampling.weightedIndex(candidates, nowNanos, rest, a, random);
     }
-    double sa = score(candidates.get(a), nowNanos);
-    double sb = score(candidates.get(b), nowNanos);
-    if (sa < sb) {
-      return a;
-    }
-    if (sb < sa) {
-      return b;
-    }
-    return random.nextBoolean() ? a : b;
+    return Sampling.lower(
+        a, score(candidates.get(a), nowNanos), b, score(candidates.get(b), nowNanos), random);
   }
 
   private static double score(Candidate c, long nowNanos) {

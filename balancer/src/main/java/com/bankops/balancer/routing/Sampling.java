@@ -43,4 +43,15 @@ final class Sampling {
     // Rounding left r a hair above zero: the last eligible index.
     return last;
   }
+
+  /** The index with the lower score; a tie is broken at random so neither side is favoured. */
+  static int lower(int a, double scoreA, int b, double scoreB, RandomGenerator random) {
+    if (scoreA < scoreB) {
+      return a;
+    }
+    if (scoreB < scoreA) {
+      return b;
+    }
+    return random.nextBoolean() ? a : b;
+  }
 }
