@@ -30,7 +30,19 @@ set +e
 SMOKE_RC=${PIPESTATUS[0]}
 set -e
 
+step "benchmark smoke: bench/proxy-vs-nginx.sh --quick (the script works end to end; figures are not a measurement)"
+set +e
+"$ROOT/bench/proxy-vs-nginx.sh" --quick >"$ROOT/target-bench-smoke.log" 2>&1
+BENCH_RC=$?
+set -e
+tail -25 "$ROOT/target-bench-smoke.log"
+if [[ "$BENCH_RC" == 0 ]]; then
+  echo "bench smoke: 1 passed, 0 failed" >>"$ROOT/target-bench-smoke.log"
+else
+  echo "bench smoke: 0 passed, 1 failed" >>"$ROOT/target-bench-smoke.log"
+fi
+
 step "summary"
-python3 "$ROOT/scripts/test-summary.py" "$ROOT/target-demo-smoke.log" || true
+python3 "$ROOT/scripts/test-summary.py" "$ROOT/target-demo-smoke.log" "$ROOT/target-bench-smoke.log" || true
 echo "total time: $(($(date +%s) - START)) s"
-[[ "$MVN_RC" == 0 && "$SMOKE_RC" == 0 ]]
+[[ "$MVN_RC" == 0 && "$SMOKE_RC" == 0 && "$BENCH_RC" == 0 ]]
