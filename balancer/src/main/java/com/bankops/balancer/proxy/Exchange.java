@@ -32,16 +32,25 @@ import java.util.Set;
  *
  * Runs entirely on the event loop of its request; nothing here blocks.
  */
-final class Exchange {
-  private static final Set<String> SKIP_ON_REQUEST =
-      Set.of(
-          "host",
-          "content-length",
-          "x-forwarded-for",
-          "x-forwarded-proto",
-          "x-forwarded-host",
-          "expect");
-  private static final Set<String> SKIP_ON_RESPONSE = Set.of("content-length");
+final class Exchange implements ProxyObserver.ExchangeRecord {
+  private static final HopByHop.Names SKIP_ON_REQUEST =
+      HopByHop.skipping(
+          Set.of(
+              "host",
+              "content-length",
+              "x-forwarded-for",
+              "x-forwarded-proto",
+              "x-forwarded-host",
+              "expect"));
+  private static final HopByHop.Names SKIP_ON_RESPONSE =
+      HopByHop.skipping(Set.of("content-length"));
+
+  /**
+   * Responses up to this declared length are read whole and written with one {@code end(buffer)}
+   * instead of a pipe (no pipe, promise or drain wiring per request); longer or unknown lengths
+   * stream with backpressure.
+   */
+  static final long WHOLE_BODY_MAX_BYTES = 64 * 1024;
 
   private final ProxyContext ctx;
   private final HttpServerRequest request;
@@ -52,7 +61,10 @@ final class Exchange {
   private final long startNanos;
   private final long contentLength;
   private final boolean streaming;
-  private final List<String> tried = new ArrayList<>(2);
+  // backends tried so far: the first without a list (most exchanges make one attempt)
+  private String triedFirst;
+  private List<String> triedMore;
+  private long endNanos;
   private Buffer body;
   private int attempts;
   private int status;
@@ -134,7 +146,7 @@ final class Exchange {
       return;
     }
     attempts++;
-    tried.add(member.id());
+    markTried(member.id());
     lastBackend = member.id();
     member.load().onStart();
     long attemptStart = ctx.nanoClock().getAsLong();
@@ -167,10 +179,10 @@ final class Exchange {
       return null;
     }
     List<Member> choices = members;
-    if (!tried.isEmpty()) {
+    if (triedFirst != null) {
       choices = new ArrayList<>(members.size());
       for (Member m : members) {
-        if (!tried.contains(m.id())) {
+        if (!wasTried(m.id())) {
           choices.add(m);
         }
       }
@@ -257,6 +269,34 @@ final class Exchange {
       out.setChunked(true);
     }
     status = code;
+    if (length != null && smallLength(length)) {
+      response
+          .body()
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  out.end(ar.result())
+                      .onComplete(
+                          w -> {
+                            Outcome outcome;
+                            if (w.succeeded()) {
+                              outcome = code >= 500 ? Outcome.SERVER_ERROR : Outcome.RESPONDED;
+                            } else {
+                              outcome = Outcome.RESET;
+                              out.reset();
+                            }
+                            attemptEnded(member, attemptStart, code, outcome);
+                            exchangeEnded();
+                          });
+                } else {
+                  upstream.reset();
+                  out.reset(); // a truncated body must not look complete to the client
+                  attemptEnded(member, attemptStart, code, Outcome.RESET);
+                  exchangeEnded();
+                }
+              });
+      return;
+    }
     response
         .pipe()
         .endOnFailure(false)
@@ -272,6 +312,23 @@ final class Exchange {
               attemptEnded(member, attemptStart, code, outcome);
               exchangeEnded();
             });
+  }
+
+  /** A declared length of at most {@link #WHOLE_BODY_MAX_BYTES}, parsed without allocating. */
+  static boolean smallLength(String length) {
+    int n = length.length();
+    if (n == 0 || n > 6) {
+      return false;
+    }
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      char c = length.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v <= WHOLE_BODY_MAX_BYTES;
   }
 
   private void attemptFailed(Member member, long attemptStart, FailureKind kind) {
@@ -311,11 +368,26 @@ final class Exchange {
       p = snapshot.stable();
     }
     for (Member m : p.candidates()) {
-      if (!tried.contains(m.id())) {
+      if (!wasTried(m.id())) {
         return true;
       }
     }
     return false;
+  }
+
+  private void markTried(String id) {
+    if (triedFirst == null) {
+      triedFirst = id;
+    } else {
+      if (triedMore == null) {
+        triedMore = new ArrayList<>(2);
+      }
+      triedMore.add(id);
+    }
+  }
+
+  private boolean wasTried(String id) {
+    return id.equals(triedFirst) || (triedMore != null && triedMore.contains(id));
   }
 
   private void attemptEnded(Member member, long attemptStart, int code, Outcome outcome) {
@@ -335,17 +407,54 @@ final class Exchange {
   }
 
   private void exchangeEnded() {
-    ctx.observer()
-        .exchangeEnded(
-            new ProxyObserver.ExchangeRecord(
-                requestId,
-                request.method().name(),
-                request.uri(),
-                pool,
-                lastBackend,
-                status,
-                attempts,
-                ctx.nanoClock().getAsLong() - startNanos,
-                request.response().bytesWritten()));
+    endNanos = ctx.nanoClock().getAsLong();
+    ctx.observer().exchangeEnded(this);
+  }
+
+  // ProxyObserver.ExchangeRecord, read by the observer during exchangeEnded
+
+  @Override
+  public String requestId() {
+    return requestId;
+  }
+
+  @Override
+  public String method() {
+    return request.method().name();
+  }
+
+  @Override
+  public String uri() {
+    return request.uri();
+  }
+
+  @Override
+  public PoolName pool() {
+    return pool;
+  }
+
+  @Override
+  public String backend() {
+    return lastBackend;
+  }
+
+  @Override
+  public int status() {
+    return status;
+  }
+
+  @Override
+  public int attempts() {
+    return attempts;
+  }
+
+  @Override
+  public long latencyNanos() {
+    return endNanos - startNanos;
+  }
+
+  @Override
+  public long bytesOut() {
+    return request.response().bytesWritten();
   }
 }

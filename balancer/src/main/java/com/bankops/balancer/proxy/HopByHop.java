@@ -1,12 +1,17 @@
 package com.bankops.balancer.proxy;
 
 import io.vertx.core.MultiMap;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Copies headers across the proxy without the hop-by-hop ones (RFC 9110 §7.6.1): the fixed list,
  * plus every header named in {@code Connection}.
+ *
+ * <p>Runs twice per request (request and response), so the common path allocates nothing: names are
+ * compared case-insensitively against a set bucketed by length, no {@code toLowerCase} per header.
  */
 final class HopByHop {
   private static final Set<String> FIXED =
@@ -23,17 +28,26 @@ final class HopByHop {
 
   private HopByHop() {}
 
+  /** The hop-by-hop names plus {@code alsoSkip} (names the caller sets itself). */
+  static Names skipping(Set<String> alsoSkip) {
+    Set<String> all = new HashSet<>(FIXED);
+    for (String n : alsoSkip) {
+      all.add(n.toLowerCase(Locale.ROOT));
+    }
+    return new Names(all);
+  }
+
   /**
-   * @param skipAlso lower-case names the caller sets itself (e.g. host, content-length)
+   * @param skip from {@link #skipping}: the fixed hop-by-hop names and those the caller sets itself
    */
-  static void copy(MultiMap from, MultiMap to, Set<String> skipAlso) {
+  static void copy(MultiMap from, MultiMap to, Names skip) {
     String connection = from.get("connection");
-    Set<String> named =
-        connection == null || plainToken(connection) ? Set.of() : namedIn(connection);
-    for (var e : from) {
-      String name = e.getKey().toLowerCase(Locale.ROOT);
-      if (!FIXED.contains(name) && !skipAlso.contains(name) && !named.contains(name)) {
-        to.add(e.getKey(), e.getValue());
+    Set<String> named = connection == null || plainToken(connection) ? null : namedIn(connection);
+    for (Map.Entry<String, String> e : from) {
+      String name = e.getKey();
+      if (!skip.contains(name)
+          && (named == null || !named.contains(name.toLowerCase(Locale.ROOT)))) {
+        to.add(name, e.getValue());
       }
     }
   }
@@ -48,7 +62,7 @@ final class HopByHop {
 
   private static Set<String> namedIn(String connection) {
     String[] parts = connection.split(",");
-    java.util.HashSet<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     for (String p : parts) {
       String n = p.trim().toLowerCase(Locale.ROOT);
       if (!n.isEmpty()) {
@@ -56,5 +70,40 @@ final class HopByHop {
       }
     }
     return names;
+  }
+
+  /** A fixed set of lower-case header names, looked up case-insensitively without allocating. */
+  static final class Names {
+    private final String[][] byLength;
+
+    Names(Set<String> lowerCase) {
+      int max = 0;
+      for (String n : lowerCase) {
+        max = Math.max(max, n.length());
+      }
+      byLength = new String[max + 1][];
+      for (int len = 0; len <= max; len++) {
+        final int l = len;
+        String[] same = lowerCase.stream().filter(n -> n.length() == l).toArray(String[]::new);
+        byLength[len] = same.length == 0 ? null : same;
+      }
+    }
+
+    boolean contains(String name) {
+      int len = name.length();
+      if (len >= byLength.length) {
+        return false;
+      }
+      String[] same = byLength[len];
+      if (same == null) {
+        return false;
+      }
+      for (String n : same) {
+        if (n.equalsIgnoreCase(name)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 }

@@ -32,15 +32,28 @@ public interface ProxyObserver {
   /** The exchange with the client ended. */
   default void exchangeEnded(ExchangeRecord record) {}
 
-  /** One line of the access log. {@code backend} is "-" when no backend was tried. */
-  record ExchangeRecord(
-      String requestId,
-      String method,
-      String uri,
-      PoolName pool,
-      String backend,
-      int status,
-      int attempts,
-      long latencyNanos,
-      long bytesOut) {}
+  /**
+   * One line of the access log. {@code backend} is "-" when no backend was tried. Read it during
+   * {@link #exchangeEnded} only: the exchange itself implements it, so that no record is allocated
+   * per request.
+   */
+  interface ExchangeRecord {
+    String requestId();
+
+    String method();
+
+    String uri();
+
+    PoolName pool();
+
+    String backend();
+
+    int status();
+
+    int attempts();
+
+    long latencyNanos();
+
+    long bytesOut();
+  }
 }
