@@ -2,9 +2,14 @@ package com.bankops.balancer.app;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,15 +31,25 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Like the {@code neverBlock} AsyncAppender it replaces, a full queue drops lines (counted)
  * rather than delay the event loop. Caller data (thread name, formatted message, MDC) is fixed on
  * the calling thread.
+ *
+ * <p>Besides logging events it takes ready-made lines ({@link #appendLine}): the proxy renders its
+ * access-log JSON itself, without a logging event or the encoder. The writer copies consecutive
+ * lines into one buffer and writes it to the console appenders' stream in one call per batch
+ * (System.out's lock keeps it whole between other threads' lines). Only when every attached
+ * appender is a {@link ConsoleAppender} ({@link #acceptsLines}); order with events is kept.
  */
 public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     implements AppenderAttachable<ILoggingEvent> {
   private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
+  private static final byte[] LINE_SEPARATOR =
+      System.lineSeparator().getBytes(StandardCharsets.UTF_8);
   private final LongAdder dropped = new LongAdder();
   private int queueSize = 8192;
   private long flushIntervalMs = 5;
   private int maxBatch = 1024;
-  private ArrayBlockingQueue<ILoggingEvent> queue;
+  private ArrayBlockingQueue<Object> queue; // ILoggingEvent or a ready-made line (String)
+  private final ByteArrayOutputStream lineBuffer = new ByteArrayOutputStream(64 * 1024);
+  private volatile boolean linesAccepted;
   private Thread worker;
   private volatile boolean running;
 
@@ -65,6 +80,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
       return;
     }
     queue = new ArrayBlockingQueue<>(queueSize);
+    linesAccepted = consoleOnly();
     running = true;
     worker = new Thread(this::drainLoop, "BatchingAsyncAppender-" + getName());
     worker.setDaemon(true);
@@ -91,6 +107,35 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     appenders.detachAndStopAllAppenders();
   }
 
+  /**
+   * Whether {@link #appendLine} may be used: started, and every attached appender writes to the
+   * console (whose encoder's format the caller reproduces).
+   */
+  public boolean acceptsLines() {
+    return linesAccepted && isStarted();
+  }
+
+  private boolean consoleOnly() {
+    boolean any = false;
+    for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
+      if (!(it.next() instanceof ConsoleAppender<ILoggingEvent>)) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
+  }
+
+  /**
+   * Queues one ready-made line (without the line separator), as {@link #append} queues an event;
+   * dropped and counted when the queue is full.
+   */
+  public void appendLine(String line) {
+    if (!queue.offer(line)) {
+      dropped.increment();
+    }
+  }
+
   @Override
   protected void append(ILoggingEvent event) {
     event.prepareForDeferredProcessing();
@@ -100,7 +145,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
   }
 
   private void drainLoop() {
-    List<ILoggingEvent> batch = new ArrayList<>(maxBatch);
+    List<Object> batch = new ArrayList<>(maxBatch);
     long parkNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMs);
     while (running) {
       if (queue.drainTo(batch, maxBatch) == 0) {
@@ -114,20 +159,47 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     }
   }
 
-  private void write(List<ILoggingEvent> batch) {
-    for (ILoggingEvent e : batch) {
+  private void write(List<Object> batch) {
+    for (Object o : batch) {
+      if (o instanceof String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        lineBuffer.write(bytes, 0, bytes.length);
+        lineBuffer.write(LINE_SEPARATOR, 0, LINE_SEPARATOR.length);
+        continue;
+      }
+      flushLines();
       try {
-        appenders.appendLoopOnAppenders(e);
+        appenders.appendLoopOnAppenders((ILoggingEvent) o);
       } catch (RuntimeException ex) {
         addError("appending failed", ex);
       }
     }
+    flushLines();
     batch.clear();
+  }
+
+  private void flushLines() {
+    if (lineBuffer.size() == 0) {
+      return;
+    }
+    for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
+      if (it.next() instanceof ConsoleAppender<ILoggingEvent> console && console.isStarted()) {
+        try {
+          OutputStream out = console.getOutputStream();
+          lineBuffer.writeTo(out);
+          out.flush();
+        } catch (IOException | RuntimeException ex) {
+          addError("writing access lines failed", ex);
+        }
+      }
+    }
+    lineBuffer.reset();
   }
 
   @Override
   public void addAppender(Appender<ILoggingEvent> newAppender) {
     appenders.addAppender(newAppender);
+    linesAccepted = consoleOnly();
   }
 
   @Override
@@ -147,16 +219,21 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
 
   @Override
   public void detachAndStopAllAppenders() {
+    linesAccepted = false;
     appenders.detachAndStopAllAppenders();
   }
 
   @Override
   public boolean detachAppender(Appender<ILoggingEvent> appender) {
-    return appenders.detachAppender(appender);
+    boolean detached = appenders.detachAppender(appender);
+    linesAccepted = consoleOnly();
+    return detached;
   }
 
   @Override
   public boolean detachAppender(String name) {
-    return appenders.detachAppender(name);
+    boolean detached = appenders.detachAppender(name);
+    linesAccepted = consoleOnly();
+    return detached;
   }
 }

@@ -9,7 +9,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,6 +44,15 @@ final class ProxyMetrics implements ProxyObserver {
   // timers per backend, indexed by status class; looked up once per attempt
   private final ConcurrentHashMap<String, Timer[]> timers = new ConcurrentHashMap<>();
   private final Counter[] exchanges = new Counter[CLASSES.length];
+  // the access log's appender when the line can be handed to it ready-made (see accessAppender)
+  private final BatchingAsyncAppender directAppender;
+  private static final FastThreadLocal<AccessLogLine> LINES =
+      new FastThreadLocal<>() {
+        @Override
+        protected AccessLogLine initialValue() {
+          return new AccessLogLine(ZoneId.systemDefault());
+        }
+      };
 
   ProxyMetrics(
       MeterRegistry registry, Membership membership, HealthController health, boolean accessLog) {
@@ -48,6 +60,7 @@ final class ProxyMetrics implements ProxyObserver {
     this.membership = membership;
     this.health = health;
     this.accessLog = accessLog;
+    this.directAppender = accessLog ? accessAppender() : null;
     Gauge.builder(
             "bankops_canary_share_ratio", membership, m -> m.snapshot().canaryBasisPoints() / 1e4)
         .description("Share of client buckets routed to the canary pool")
@@ -73,6 +86,27 @@ final class ProxyMetrics implements ProxyObserver {
     }
   }
 
+  /**
+   * The {@link BatchingAsyncAppender} that is the only destination of the "access" logger, if the
+   * configuration is the shipped one (logback.xml): then each line is rendered here as the encoder
+   * would (see {@link AccessLogLine}) and handed over as text. With any other configuration the
+   * lines go through the logger as before.
+   */
+  private static BatchingAsyncAppender accessAppender() {
+    if (!(ACCESS instanceof ch.qos.logback.classic.Logger logger) || logger.isAdditive()) {
+      return null;
+    }
+    BatchingAsyncAppender found = null;
+    for (var it = logger.iteratorForAppenders(); it.hasNext(); ) {
+      if (it.next() instanceof BatchingAsyncAppender a && found == null) {
+        found = a;
+      } else {
+        return null;
+      }
+    }
+    return found;
+  }
+
   private static double count(Membership m, PoolName p, BackendState st) {
     return m.snapshot().pool(p).members().stream().filter(x -> x.state() == st).count();
   }
@@ -94,7 +128,12 @@ final class ProxyMetrics implements ProxyObserver {
   @Override
   public void exchangeEnded(ExchangeRecord r) {
     exchanges[statusClass(r.status())].increment();
-    if (accessLog) {
+    if (accessLog && ACCESS.isInfoEnabled()) {
+      BatchingAsyncAppender direct = directAppender;
+      if (direct != null && direct.acceptsLines()) {
+        direct.appendLine(LINES.get().render(r, Instant.now()));
+        return;
+      }
       ACCESS.info(
           "{} {} {}",
           r.method(),
