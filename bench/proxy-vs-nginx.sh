@@ -2,12 +2,15 @@
 # The balancer against NGINX as a reverse proxy, in front of the same two cheap backends.
 #
 #   bench/proxy-vs-nginx.sh [--quick] [--duration S] [--pairs N] [--conns "64 8"] [--no-pin]
+#                           [--baseline JAR]
 #
 # Rounds, per connection count, after a warm-up of every proxy:
 #   A = NGINX (1 worker, static weights 9:1, keepalive upstreams, access_log off)
 #   B = balancer, 10% canary, JSON access log ON  (the default of the appliance)
 #   C = balancer, 10% canary, JSON access log OFF (BANKOPS_ACCESS_LOG=false)
 # in the order A B C A B C ... ("A B A B" with the balancer measured twice per pair).
+# --baseline JAR adds an A/B of two builds: B0 and C0 = that jar (log on / off), run in the same
+# pairs (A B0 B C0 C ...), with the ratios new build ÷ baseline.
 # Per round: requests/s, p50, p99 (wrk --latency) and the proxy's CPU per request in µs
 # (utime+stime of the proxy's processes from /proc/<pid>/stat, before/after, ÷ requests;
 # NGINX: master + worker). Then paired ratios balancer ÷ NGINX and their medians.
@@ -27,6 +30,8 @@ PAIRS=3
 CONNS="64 8"
 PIN=1
 QUICK=0
+BASELINE_JAR=""
+PROXIES="nginx on off"
 JAR="${BALANCER_JAR:-$ROOT/balancer/target/balancer-0.1.0-SNAPSHOT-all.jar}"
 # Heap fixed and pre-touched; ParallelGC: the cheapest barriers, young pauses well under 1 ms here.
 JVM_OPTS="${BENCH_JVM_OPTS:--Xms256m -Xmx256m -Xmn160m -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:-UsePerfData}"
@@ -41,11 +46,16 @@ while [ $# -gt 0 ]; do
     --pairs) PAIRS="$2"; shift ;;
     --conns) CONNS="$2"; shift ;;
     --no-pin) PIN=0 ;;
+    --baseline) BASELINE_JAR="$2"; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
   shift
 done
+if [ -n "$BASELINE_JAR" ]; then
+  [ -f "$BASELINE_JAR" ] || { echo "no such jar: $BASELINE_JAR" >&2; exit 2; }
+  PROXIES="nginx base-on on base-off off"
+fi
 if [ "$QUICK" = 1 ]; then
   DURATION=2
   WARMUP=10
@@ -57,6 +67,8 @@ BACKEND2=$((BASE_PORT + 1))
 NGINX_PORT=$((BASE_PORT + 2))
 BAL_ON_PORT=$((BASE_PORT + 3))
 BAL_OFF_PORT=$((BASE_PORT + 5))
+BASE_ON_PORT=$((BASE_PORT + 7))
+BASE_OFF_PORT=$((BASE_PORT + 9))
 HZ=$(getconf CLK_TCK)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -192,8 +204,8 @@ EOF
   PIDS+=("$NGINX_PID")
 }
 
-start_balancer() { # start_balancer PORT ACCESS_LOG(true|false) -> sets BAL_PID
-  local port=$1 access=$2 dir="$WORK/balancer-$1"
+start_balancer() { # start_balancer PORT ACCESS_LOG(true|false) [JAR] -> sets BAL_PID
+  local port=$1 access=$2 jar=${3:-$JAR} dir="$WORK/balancer-$1"
   mkdir -p "$dir"
   cat >"$dir/config.yaml" <<EOF
 http: {host: 127.0.0.1}
@@ -207,7 +219,7 @@ EOF
   # shellcheck disable=SC2086 # JVM_OPTS is a list of words
   BANKOPS_CONFIG="$dir/config.yaml" BANKOPS_HTTP_PORT=$port BANKOPS_ADMIN_PORT=$((port + 1)) \
     BANKOPS_ADMIN_TOKEN=bench-token-0123456789abcdef BANKOPS_ACCESS_LOG=$access \
-    "${CPU1[@]}" java $JVM_OPTS -jar "$JAR" run >/dev/null 2>"$dir/stderr.log" &
+    "${CPU1[@]}" java $JVM_OPTS -jar "$jar" run >/dev/null 2>"$dir/stderr.log" &
   BAL_PID=$!
   PIDS+=("$BAL_PID")
 }
@@ -236,6 +248,8 @@ proxy_pids() { # proxy_pids NAME: the processes whose CPU counts for that proxy
     nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
     on) echo "$BAL_ON_PID" ;;
     off) echo "$BAL_OFF_PID" ;;
+    base-on) echo "$BASE_ON_PID" ;;
+    base-off) echo "$BASE_OFF_PID" ;;
   esac
 }
 
@@ -244,6 +258,8 @@ proxy_port() {
     nginx) echo "$NGINX_PORT" ;;
     on) echo "$BAL_ON_PORT" ;;
     off) echo "$BAL_OFF_PORT" ;;
+    base-on) echo "$BASE_ON_PORT" ;;
+    base-off) echo "$BASE_OFF_PORT" ;;
   esac
 }
 
@@ -279,6 +295,8 @@ label() {
     nginx) echo "nginx" ;;
     on) echo "balancer/log" ;;
     off) echo "balancer/nolog" ;;
+    base-on) echo "baseline/log" ;;
+    base-off) echo "baseline/nolog" ;;
   esac
 }
 
@@ -311,7 +329,7 @@ summary() {
     "thr ratio" "p99 r." "cpu r."
   local c x
   for c in $CONNS; do
-    for x in nginx on off; do
+    for x in $PROXIES; do
       printf '%-5s %-15s %9s %8s %11s' "$c" "$(label "$x")" \
         "$(median "$RESULTS" "$c" "$x" 4)" "$(median "$RESULTS" "$c" "$x" 6)" \
         "$(median "$RESULTS" "$c" "$x" 7)"
@@ -323,6 +341,32 @@ summary() {
       fi
     done
   done
+  if [ -n "$BASELINE_JAR" ]; then
+    echo
+    echo "== this build ÷ baseline ($BASELINE_JAR), per pair, then the median"
+    printf '%-5s %-4s %-15s %10s %8s %8s\n' conns pair log "thr ratio" "p99 r." "cpu r."
+    awk -F'\t' '
+      $3 == "base-on" || $3 == "base-off" { b[$1, $2, substr($3, 6)] = $0; next }
+      $3 == "on" || $3 == "off" { rows[++r] = $0 }
+      END {
+        for (i = 1; i <= r; i++) {
+          split(rows[i], f, "\t"); k = f[1] SUBSEP f[2] SUBSEP f[3]
+          if (!(k in b)) continue
+          split(b[k], g, "\t")
+          if (g[4] == 0 || g[6] == 0 || g[7] == 0) continue
+          printf "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\n", f[1], f[2], f[3], f[4] / g[4], f[6] / g[6], f[7] / g[7]
+        }
+      }' "$RESULTS" >"$WORK/ab.tsv"
+    while IFS=$'\t' read -r c p x t q u; do
+      printf '%-5s %-4s %-15s %10s %8s %8s\n' "$c" "$p" "$x" "$t" "$q" "$u"
+    done <"$WORK/ab.tsv"
+    for c in $CONNS; do
+      for x in on off; do
+        printf '%-5s %-4s %-15s %10s %8s %8s\n' "$c" med "$x" "$(median "$WORK/ab.tsv" "$c" "$x" 4)" \
+          "$(median "$WORK/ab.tsv" "$c" "$x" 5)" "$(median "$WORK/ab.tsv" "$c" "$x" 6)"
+      done
+    done
+  fi
 }
 
 median() { # median FILE CONNS PROXY COLUMN
@@ -335,6 +379,7 @@ main() {
   need
   set_pinning
   log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load:$(uptime | sed 's/.*load average://')"
+  [ -n "$BASELINE_JAR" ] && log "A/B: this build $JAR against the baseline $BASELINE_JAR"
   log "rounds: ${DURATION}s, warm-up ${WARMUP}s, $PAIRS pair(s), connections: $CONNS, pinning: $([ "$PIN" = 1 ] && echo on || echo off)"
   log "JVM: $JVM_OPTS"
   : >"$RESULTS"
@@ -344,13 +389,20 @@ main() {
   BAL_ON_PID=$BAL_PID
   start_balancer "$BAL_OFF_PORT" false
   BAL_OFF_PID=$BAL_PID
-  local port
-  for port in "$BACKEND1" "$BACKEND2" "$NGINX_PORT" "$BAL_ON_PORT" "$BAL_OFF_PORT"; do
+  local port ports=("$BACKEND1" "$BACKEND2" "$NGINX_PORT" "$BAL_ON_PORT" "$BAL_OFF_PORT")
+  if [ -n "$BASELINE_JAR" ]; then
+    start_balancer "$BASE_ON_PORT" true "$BASELINE_JAR"
+    BASE_ON_PID=$BAL_PID
+    start_balancer "$BASE_OFF_PORT" false "$BASELINE_JAR"
+    BASE_OFF_PID=$BAL_PID
+    ports+=("$BASE_ON_PORT" "$BASE_OFF_PORT")
+  fi
+  for port in "${ports[@]}"; do
     wait_port "$port"
   done
   # one request through each proxy must answer 200 before anything is measured
   local x
-  for x in nginx on off; do
+  for x in $PROXIES; do
     if ! curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$(proxy_port "$x")/"; then
       echo "$(label "$x") does not answer 200" >&2
       exit 1
@@ -358,11 +410,11 @@ main() {
   done
   local c pair
   for c in $CONNS; do
-    for x in nginx on off; do
+    for x in $PROXIES; do
       run_round "$x" "$c" "$WARMUP" 0
     done
     for pair in $(seq 1 "$PAIRS"); do
-      for x in nginx on off; do
+      for x in $PROXIES; do
         run_round "$x" "$c" "$DURATION" "$pair"
       done
     done
