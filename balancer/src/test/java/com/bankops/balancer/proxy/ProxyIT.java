@@ -343,4 +343,54 @@ class ProxyIT {
     assertThat(call(HttpMethod.GET, "/", Map.of("x-canary", "always"), null).body()).isEqualTo("c");
     assertThat(get("/").body()).isEqualTo("s");
   }
+
+  @Test
+  void failingActiveChecksEjectABackendAndPassingOnesBringItBack() throws Exception {
+    start("health: {intervalMs: 200, timeoutMs: 150, unhealthyThreshold: 2, healthyThreshold: 2}");
+    TestBackend a = backend("a", PoolName.STABLE);
+    TestBackend b = backend("b", PoolName.STABLE);
+    b.healthy.set(false);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> state("b").equals("ejected"));
+    int before = b.hits.get();
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/").body()).isEqualTo("a");
+    }
+    assertThat(b.hits.get() - before)
+        .as("requests, not probes, that reached b")
+        .isLessThanOrEqualTo(2);
+    b.healthy.set(true);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> !state("b").equals("ejected"));
+    assertThat(a.hits.get()).isPositive();
+  }
+
+  @Test
+  void consecutiveServerErrorsEjectAnOutlier() throws Exception {
+    // Round robin keeps sending to b (P2C would stop picking it after its first failures, which
+    // is the point of the failure penalty); active checks are too slow to interfere.
+    start(
+        "health: {intervalMs: 60000, timeoutMs: 1000}\noutlier: {consecutiveFailures: 3}\n"
+            + "routing: {picker: round-robin, slowStartMs: 0}");
+    backend("a", PoolName.STABLE);
+    TestBackend b = backend("b", PoolName.STABLE);
+    b.healthy.set(false); // "/" answers 500
+    int errors = 0;
+    for (int i = 0; i < 40 && !state("b").equals("ejected"); i++) {
+      if (get("/").status() == 500) {
+        errors++;
+      }
+    }
+    assertThat(state("b")).isEqualTo("ejected");
+    assertThat(errors).isBetween(3, 4);
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/").status()).isEqualTo(200);
+    }
+  }
+
+  private String state(String id) {
+    return appliance.membership().snapshot().member(id).orElseThrow().state().wire();
+  }
 }

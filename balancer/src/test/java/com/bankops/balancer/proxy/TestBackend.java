@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /slow?ms=N}: answers after N ms
  *   <li>{@code /status/N}: answers status N
  *   <li>{@code /reset}: reads the request, then closes the connection without answering
+ *   <li>{@code /health/ready} and {@code /}: 200, or 503 and 500 while {@link #healthy} is false
  * </ul>
  *
  * Counts every request it received.
@@ -21,6 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestBackend implements AutoCloseable {
   final String name;
   final AtomicInteger hits = new AtomicInteger();
+
+  /** While false, {@code /health/ready} answers 503 and {@code /} answers 500. */
+  final java.util.concurrent.atomic.AtomicBoolean healthy =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
+
   private final HttpServer server;
 
   private TestBackend(String name, HttpServer server) {
@@ -40,7 +46,9 @@ final class TestBackend implements AutoCloseable {
                       b.hits.incrementAndGet();
                       String path = req.path();
                       var resp = req.response().putHeader("x-backend", name);
-                      if (path.startsWith("/echo")) {
+                      if (!b.healthy.get() && (path.equals("/health/ready") || path.equals("/"))) {
+                        resp.setStatusCode(path.equals("/") ? 500 : 503).end(name);
+                      } else if (path.startsWith("/echo")) {
                         JsonObject h = new JsonObject();
                         req.headers().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
                         resp.putHeader("content-type", "application/json")
