@@ -26,8 +26,18 @@ public final class ErrorMapper {
       RequestException e = (RequestException) failure;
       return reply(e.status(), e.error(), e.field(), e.getMessage());
     }
+    if (isOverload(failure)) {
+      return reply(503, "overloaded", null, "no database connection free; retry later");
+    }
     LOG.error("request failed", failure);
     return reply(500, "internal_error", null, "the request could not be completed");
+  }
+
+  /** The database pool refused to queue the request, or it waited too long for a connection. */
+  static boolean isOverload(Throwable t) {
+    return t instanceof io.vertx.core.http.ConnectionPoolTooBusyException
+        || (t instanceof java.util.concurrent.TimeoutException
+            && String.valueOf(t.getMessage()).contains("waiting for connection"));
   }
 
   /** Maps a failure the router raised with only a status (no route, body too large, ...). */
@@ -88,6 +98,9 @@ public final class ErrorMapper {
   static void send(RoutingContext ctx, ErrorReply reply) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
+    }
+    if (reply.status() == 503) {
+      ctx.response().putHeader("Retry-After", "1");
     }
     ctx.response()
         .setStatusCode(reply.status())

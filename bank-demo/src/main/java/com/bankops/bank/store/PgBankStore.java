@@ -76,11 +76,24 @@ final class PgBankStore implements BankStore {
             .setCachePreparedStatements(true);
     this.pool =
         PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(poolSize))
+            // A bounded wait: under overload a request fails fast with 503 (nothing was written, so
+            // the balancer may retry it elsewhere) instead of queueing without limit.
+            .with(
+                new PoolOptions()
+                    .setMaxSize(poolSize)
+                    .setMaxWaitQueueSize(poolSize * WAITERS_PER_CONNECTION)
+                    .setConnectionTimeout(CONNECTION_WAIT_SECONDS)
+                    .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
             .connectingTo(connect)
             .using(vertx)
             .build();
   }
+
+  /** Requests that may wait for a connection, per pooled connection. */
+  static final int WAITERS_PER_CONNECTION = 32;
+
+  /** How long a request waits for a pooled connection before it is refused. */
+  static final int CONNECTION_WAIT_SECONDS = 5;
 
   @Override
   public Future<Reply> openAccount(

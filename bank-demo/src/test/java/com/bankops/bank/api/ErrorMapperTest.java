@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bankops.bank.domain.BankException;
 import com.bankops.bank.domain.Problem;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,5 +48,17 @@ class ErrorMapperTest {
     ErrorMapper.ErrorReply reply = mapper.map(new IllegalStateException("password=hunter2"));
     assertThat(reply.status()).isEqualTo(500);
     assertThat(reply.body().encode()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void aFullDatabasePoolIsAnOverloadNotAnInternalError() {
+    assertThat(mapper.map(new io.vertx.core.http.ConnectionPoolTooBusyException("full")).status())
+        .isEqualTo(503);
+    ErrorMapper.ErrorReply waited =
+        mapper.map(
+            new io.vertx.core.impl.NoStackTraceTimeoutException("Timeout waiting for connection"));
+    assertThat(waited.status()).isEqualTo(503);
+    assertThat(waited.body().getString("error")).isEqualTo("overloaded");
+    assertThat(mapper.map(new IllegalStateException("boom")).status()).isEqualTo(500);
   }
 }
