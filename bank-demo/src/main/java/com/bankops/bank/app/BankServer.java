@@ -41,6 +41,16 @@ public final class BankServer {
   private final PrometheusMeterRegistry registry;
   private Future<Void> closing;
   private volatile boolean draining;
+  private Runnable stopSweeping = () -> {};
+
+  /**
+   * How long an Idempotency-Key is remembered: a client retrying within a day gets the first answer
+   * (the convention of payment APIs); after that the key may be reused. Every instance sweeps; the
+   * DELETE is idempotent, so concurrent sweeps are harmless.
+   */
+  public static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
+
+  static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
 
   private BankServer(
       BankConfig config,
@@ -113,6 +123,19 @@ public final class BankServer {
                       ? "bank-" + bound.actualPort()
                       : config.instanceId();
               BankServer server = new BankServer(config, bound, store, instanceId, registry);
+              long sweeper =
+                  vertx.setPeriodic(
+                      SWEEP_INTERVAL.toMillis(),
+                      id ->
+                          store
+                              .expireIdempotencyKeys(IDEMPOTENCY_RETENTION)
+                              .onSuccess(
+                                  n ->
+                                      LOG.info(
+                                          "idempotency keys expired",
+                                          kv("event", "idempotency_keys_expired"),
+                                          kv("count", n))));
+              server.stopSweeping = () -> vertx.cancelTimer(sweeper);
               FaultPolicy faults =
                   new FaultPolicy(
                       config.faultErrorRate(),
@@ -172,6 +195,7 @@ public final class BankServer {
       return closing;
     }
     draining = true;
+    stopSweeping.run();
     LOG.info("bank draining", kv("event", "draining"), kv("instance", instanceId));
     Future<Void> done =
         http.shutdown(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)

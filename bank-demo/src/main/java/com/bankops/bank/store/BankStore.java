@@ -47,5 +47,11 @@ public interface BankStore {
   /** Completes when the database answers a query. */
   Future<Void> ping();
 
+  /**
+   * Forgets idempotency keys stored longer ago than {@code olderThan}; a replay after that is a new
+   * request. Completes with the number of keys removed.
+   */
+  Future<Integer> expireIdempotencyKeys(java.time.Duration olderThan);
+
   Future<Void> close();
 }

@@ -306,6 +306,14 @@ final class PgBankStore implements BankStore {
   }
 
   @Override
+  public Future<Integer> expireIdempotencyKeys(java.time.Duration olderThan) {
+    return pool.preparedQuery(
+            "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)")
+        .execute(io.vertx.sqlclient.Tuple.of((double) olderThan.toSeconds()))
+        .map(RowSet::rowCount);
+  }
+
+  @Override
   public Future<Void> close() {
     return pool.close();
   }

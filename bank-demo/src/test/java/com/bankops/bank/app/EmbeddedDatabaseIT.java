@@ -36,10 +36,12 @@ class EmbeddedDatabaseIT {
       for (BankServer s : servers) {
         await(s.close());
       }
+      // every migration applied exactly once, though three instances started together
       assertThat(
-              Sql.queryLong(
-                  db.target(), "SELECT count(*) FROM flyway_schema_history WHERE success"))
-          .isEqualTo(1);
+              Sql.queryStrings(
+                  db.target(),
+                  "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank"))
+          .containsExactly("1", "2");
     }
 
     try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0)) {

@@ -125,4 +125,37 @@ class IdempotencyIT {
     await(Future.join(pending));
     return pending.stream().map(Future::result).toList();
   }
+
+  @Test
+  @Timeout(60)
+  void keysOlderThanTheRetentionAreForgottenAndNewerOnesKept() {
+    String account = toFirst.openAccount("saver", 0);
+    JsonObject deposit = new JsonObject().put("amount", 100);
+    String oldKey = "old-" + UUID.randomUUID();
+    String newKey = "new-" + UUID.randomUUID();
+    toFirst.post("/accounts/" + account + "/deposits", deposit, Map.of("Idempotency-Key", oldKey));
+    toFirst.post("/accounts/" + account + "/deposits", deposit, Map.of("Idempotency-Key", newKey));
+    Sql.queryStrings(
+        SharedDatabase.get().target(),
+        "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = ?"
+            + " RETURNING key",
+        oldKey);
+
+    var store = com.bankops.bank.store.BankStore.postgres(vertx, SharedDatabase.get().target(), 1);
+    try {
+      int removed = await(store.expireIdempotencyKeys(BankServer.IDEMPOTENCY_RETENTION));
+      assertThat(removed).isGreaterThanOrEqualTo(1);
+    } finally {
+      await(store.close());
+    }
+    String keys = "SELECT count(*) FROM idempotency_keys WHERE key = ?";
+    assertThat(Sql.queryLong(SharedDatabase.get().target(), keys, oldKey)).isZero();
+    assertThat(Sql.queryLong(SharedDatabase.get().target(), keys, newKey)).isEqualTo(1);
+    // the kept key still replays: no second deposit
+    TestHttp.Res replay =
+        toSecond.post(
+            "/accounts/" + account + "/deposits", deposit, Map.of("Idempotency-Key", newKey));
+    assertThat(replay.headers().get("Idempotency-Replayed")).isEqualTo("true");
+    assertThat(toSecond.balance(account)).isEqualTo(200);
+  }
 }
