@@ -7,9 +7,12 @@ import com.bankops.balancer.pool.PoolSnapshot;
 import com.bankops.balancer.proxy.ProxyObserver.Outcome;
 import com.bankops.balancer.routing.FailureKind;
 import com.bankops.balancer.routing.RetryPolicy;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -41,9 +44,18 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
               "x-forwarded-for",
               "x-forwarded-proto",
               "x-forwarded-host",
+              "x-request-id",
               "expect"));
   private static final HopByHop.Names SKIP_ON_RESPONSE =
-      HopByHop.skipping(Set.of("content-length"));
+      HopByHop.skipping(Set.of("content-length", "x-request-id"));
+
+  // Header names as pre-hashed AsciiStrings: Vert.x's header maps hash a String name on every
+  // get/add, an AsciiString only once.
+  static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
+  static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("x-forwarded-for");
+  static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("x-forwarded-proto");
+  static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("x-forwarded-host");
+  static final CharSequence IDEMPOTENCY_KEY = HttpHeaders.createOptimized("idempotency-key");
 
   /**
    * Responses up to this declared length are read whole and written with one {@code end(buffer)}
@@ -85,7 +97,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
     this.newClientKey = newClientKey;
     this.startNanos = startNanos;
     this.contentLength = contentLength;
-    this.idempotencyKey = request.headers().contains("idempotency-key");
+    this.idempotencyKey = request.headers().contains(IDEMPOTENCY_KEY);
     boolean retryable =
         RetryPolicy.IDEMPOTENT_METHODS.contains(request.method().name()) || idempotencyKey;
     this.streaming = contentLength > ctx.settings().bufferThresholdBytes() && !retryable;
@@ -105,7 +117,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   }
 
   private boolean hasChunkedBody() {
-    String te = request.getHeader("transfer-encoding");
+    String te = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
     return te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked");
   }
 
@@ -150,15 +162,8 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
     lastBackend = member.id();
     member.load().onStart();
     long attemptStart = ctx.nanoClock().getAsLong();
-    ProxySettings s = ctx.settings();
     RequestOptions options =
-        new RequestOptions()
-            .setMethod(request.method())
-            .setHost(member.backend().host())
-            .setPort(member.backend().port())
-            .setURI(request.uri())
-            .setConnectTimeout(s.connectTimeoutMs())
-            .setIdleTimeout(s.responseTimeoutMs());
+        ctx.upstreams().options(member.backend(), request.method(), request.uri());
     ctx.client()
         .request(options)
         .onComplete(
@@ -208,7 +213,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
               }
             });
     if (streaming) {
-      upstream.putHeader("content-length", Long.toString(contentLength));
+      upstream.headers().add(HttpHeaders.CONTENT_LENGTH, Long.toString(contentLength));
       request.pipeTo(upstream);
     } else if (body != null) {
       upstream.end(body);
@@ -219,18 +224,20 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
 
   private void forwardedHeaders(HttpClientRequest upstream) {
     String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
-    String xff = request.getHeader("x-forwarded-for");
-    upstream.putHeader("x-forwarded-for", xff == null ? peer : xff + ", " + peer);
-    String proto = request.getHeader("x-forwarded-proto");
-    upstream.putHeader("x-forwarded-proto", proto == null ? request.scheme() : proto);
-    String fhost = request.getHeader("x-forwarded-host");
-    String host = request.getHeader("host");
+    // all skipped in the copy: added once, no replace
+    MultiMap headers = upstream.headers();
+    String xff = request.getHeader(X_FORWARDED_FOR);
+    headers.add(X_FORWARDED_FOR, xff == null ? peer : xff + ", " + peer);
+    String proto = request.getHeader(X_FORWARDED_PROTO);
+    headers.add(X_FORWARDED_PROTO, proto == null ? request.scheme() : proto);
+    String fhost = request.getHeader(X_FORWARDED_HOST);
+    String host = request.getHeader(HttpHeaders.HOST);
     if (fhost != null) {
-      upstream.putHeader("x-forwarded-host", fhost);
+      headers.add(X_FORWARDED_HOST, fhost);
     } else if (host != null) {
-      upstream.putHeader("x-forwarded-host", host);
+      headers.add(X_FORWARDED_HOST, host);
     }
-    upstream.putHeader("x-request-id", requestId);
+    headers.add(X_REQUEST_ID, requestId);
   }
 
   private void received(
@@ -256,15 +263,19 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
       return;
     }
     out.setStatusCode(code);
-    out.setStatusMessage(response.statusMessage());
-    HopByHop.copy(response.headers(), out.headers(), SKIP_ON_RESPONSE);
-    out.putHeader("x-request-id", requestId);
-    if (newClientKey != null) {
-      out.headers().add("set-cookie", ProxyHandler.canaryCookie(newClientKey));
+    String reason = response.statusMessage();
+    if (reason != null && !reason.equals(HttpResponseStatus.valueOf(code).reasonPhrase())) {
+      out.setStatusMessage(reason); // a custom reason phrase; the usual one is already set
     }
-    String length = response.getHeader("content-length");
+    HopByHop.copy(response.headers(), out.headers(), SKIP_ON_RESPONSE);
+    MultiMap outHeaders = out.headers();
+    outHeaders.add(X_REQUEST_ID, requestId); // skipped in the copy
+    if (newClientKey != null) {
+      outHeaders.add(HttpHeaders.SET_COOKIE, ProxyHandler.canaryCookie(newClientKey));
+    }
+    String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null) {
-      out.putHeader("content-length", length);
+      outHeaders.add(HttpHeaders.CONTENT_LENGTH, length); // skipped in the copy
     } else if (request.method() != HttpMethod.HEAD && code != 204 && code != 304) {
       out.setChunked(true);
     }

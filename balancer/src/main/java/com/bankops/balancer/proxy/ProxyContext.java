@@ -19,4 +19,5 @@ record ProxyContext(
     HttpClient client,
     ProxyObserver observer,
     LongSupplier nanoClock,
-    RandomGenerator random) {}
+    RandomGenerator random,
+    Upstreams upstreams) {}

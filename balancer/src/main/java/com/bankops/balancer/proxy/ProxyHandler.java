@@ -4,6 +4,7 @@ import com.bankops.balancer.pool.ClusterSnapshot;
 import com.bankops.balancer.pool.PoolName;
 import com.bankops.balancer.routing.CanarySplit;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Locale;
 
@@ -18,6 +19,9 @@ import java.util.Locale;
 public final class ProxyHandler implements Handler<HttpServerRequest> {
   static final String COOKIE = "bank_canary";
   private static final int COOKIE_MAX_AGE_SECONDS = 30 * 24 * 3600;
+  private static final String COOKIE_ATTRIBUTES =
+      "; Path=/; Max-Age=" + COOKIE_MAX_AGE_SECONDS + "; HttpOnly; SameSite=Lax";
+  private static final CharSequence X_CLIENT_ID = HttpHeaders.createOptimized("x-client-id");
 
   private final ProxyContext ctx;
 
@@ -28,7 +32,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     long start = ctx.nanoClock().getAsLong();
-    String requestId = request.getHeader("x-request-id");
+    String requestId = request.getHeader(Exchange.X_REQUEST_ID);
     if (requestId == null || requestId.isEmpty() || requestId.length() > 128) {
       requestId = Long.toHexString(ctx.random().nextLong() | Long.MIN_VALUE);
     }
@@ -71,11 +75,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   }
 
   private static String clientKey(HttpServerRequest request) {
-    String id = request.getHeader("x-client-id");
+    String id = request.getHeader(X_CLIENT_ID);
     if (id != null && !id.isEmpty()) {
       return id;
     }
-    String cookies = request.getHeader("cookie");
+    String cookies = request.getHeader(HttpHeaders.COOKIE);
     if (cookies == null) {
       return null;
     }
@@ -93,7 +97,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   }
 
   private static long contentLength(HttpServerRequest request) {
-    String v = request.getHeader("content-length");
+    String v = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (v == null) {
       return -1;
     }
@@ -105,11 +109,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   }
 
   static String canaryCookie(String key) {
-    return COOKIE
-        + "="
-        + key
-        + "; Path=/; Max-Age="
-        + COOKIE_MAX_AGE_SECONDS
-        + "; HttpOnly; SameSite=Lax";
+    return COOKIE + "=" + key + COOKIE_ATTRIBUTES;
   }
 }

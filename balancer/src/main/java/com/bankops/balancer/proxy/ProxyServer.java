@@ -107,7 +107,8 @@ public final class ProxyServer {
               client,
               observer,
               nanoClock,
-              random);
+              random,
+              new Upstreams(settings.connectTimeoutMs(), settings.responseTimeoutMs()));
       HttpServerOptions serverOptions =
           new HttpServerOptions()
               .setHost(settings.host())
@@ -116,7 +117,10 @@ public final class ProxyServer {
               .setMaxHeaderSize(settings.maxHeaderBytes())
               .setHandle100ContinueAutomatically(true)
               .setIdleTimeout(settings.serverIdleTimeoutMs())
-              .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+              .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+              // every write of a response happens on the request's own event loop (the upstream
+              // client runs there too): streams then skip Vert.x's outbound message queue
+              .setStrictThreadMode(true);
       server = vertx.createHttpServer(serverOptions).requestHandler(new ProxyHandler(ctx));
       return server.listen();
     }
