@@ -36,6 +36,8 @@ JAR="${BALANCER_JAR:-$ROOT/balancer/target/balancer-0.1.0-SNAPSHOT-all.jar}"
 # Heap fixed and pre-touched; ParallelGC: the cheapest barriers, young pauses well under 1 ms here.
 JVM_OPTS="${BENCH_JVM_OPTS:--Xms256m -Xmx256m -Xmn160m -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:-UsePerfData}"
 BASE_PORT="${BENCH_BASE_PORT:-18180}"
+# BENCH_GC_LOG_DIR: each balancer writes its GC log there as gc-<port>.log (allocation per request)
+GC_LOG_DIR="${BENCH_GC_LOG_DIR:-}"
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -219,7 +221,8 @@ EOF
   # shellcheck disable=SC2086 # JVM_OPTS is a list of words
   BANKOPS_CONFIG="$dir/config.yaml" BANKOPS_HTTP_PORT=$port BANKOPS_ADMIN_PORT=$((port + 1)) \
     BANKOPS_ADMIN_TOKEN=bench-token-0123456789abcdef BANKOPS_ACCESS_LOG=$access \
-    "${CPU1[@]}" java $JVM_OPTS -jar "$jar" run >/dev/null 2>"$dir/stderr.log" &
+    "${CPU1[@]}" java $JVM_OPTS ${GC_LOG_DIR:+"-Xlog:gc:file=$GC_LOG_DIR/gc-$port.log"} \
+    -jar "$jar" run >/dev/null 2>"$dir/stderr.log" &
   BAL_PID=$!
   PIDS+=("$BAL_PID")
 }
