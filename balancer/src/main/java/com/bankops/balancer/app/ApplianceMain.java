@@ -4,12 +4,14 @@ import com.bankops.autoscaler.runtime.ContainerRuntime;
 import com.bankops.autoscaler.runtime.Instance;
 import com.bankops.autoscaler.runtime.InstanceSpec;
 import com.bankops.autoscaler.runtime.ProcessRuntimeConfig;
+import com.bankops.balancer.admin.AdminModule;
 import com.bankops.balancer.admin.AdminServer;
 import com.bankops.balancer.config.AdminConfig;
 import com.bankops.balancer.config.ApplianceConfig;
 import com.bankops.balancer.config.ConfigException;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
+import com.bankops.balancer.scaling.Autoscaling;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -80,18 +83,19 @@ public final class ApplianceMain {
     toClose.add(0, () -> vertx.close().await(10, TimeUnit.SECONDS));
 
     List<Backend> initial = new ArrayList<>();
+    ContainerRuntime runtime = null;
+    InstanceSpec stableSpec = null;
     if (mode.equals("demo")) {
       progress("starting the embedded PostgreSQL (data in " + dataDir.resolve("pgdata") + ")");
       DemoDatabase db = DemoDatabase.start(dataDir.resolve("pgdata"));
       toClose.add(0, db);
-      ContainerRuntime runtime = processRuntime(config, dataDir);
+      runtime = processRuntime(config, dataDir);
       toClose.add(0, runtime);
+      stableSpec = InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()));
       progress("starting " + config.demo().stableInstances() + " bank instances");
       List<CompletableFuture<Instance>> starting = new ArrayList<>();
       for (int i = 0; i < config.demo().stableInstances(); i++) {
-        starting.add(
-            runtime.start(
-                InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()))));
+        starting.add(runtime.start(stableSpec));
       }
       for (CompletableFuture<Instance> f : starting) {
         Instance in = f.get(90, TimeUnit.SECONDS);
@@ -104,8 +108,33 @@ public final class ApplianceMain {
         Appliance.start(vertx, config, registry, System::nanoTime).await(30, TimeUnit.SECONDS);
     toClose.add(0, () -> appliance.stop().await(10, TimeUnit.SECONDS));
     initial.forEach(b -> appliance.membership().add(b));
+    AdminModule scalingAdmin = Autoscaling.unavailableAdminModule();
+    if (runtime != null) {
+      Autoscaling scaling =
+          Autoscaling.start(
+              vertx,
+              appliance,
+              registry,
+              runtime,
+              config.autoscaler(),
+              stableSpec,
+              System::nanoTime,
+              Clock.systemUTC());
+      toClose.add(0, scaling);
+      scalingAdmin = scaling.adminModule();
+      progress(
+          "autoscaler "
+              + (config.autoscaler().enabled() ? "on" : "off (enable: PUT /admin/autoscaler)")
+              + ": stable pool "
+              + config.autoscaler().minReplicas()
+              + ".."
+              + config.autoscaler().maxReplicas()
+              + " instances, target "
+              + config.autoscaler().targetConcurrency()
+              + " in flight each");
+    }
     AdminServer admin =
-        AdminServer.start(vertx, config.admin(), appliance, registry::scrape)
+        AdminServer.start(vertx, config.admin(), appliance, registry::scrape, List.of(scalingAdmin))
             .await(30, TimeUnit.SECONDS);
     toClose.add(0, () -> admin.close().await(10, TimeUnit.SECONDS));
 
@@ -115,7 +144,8 @@ public final class ApplianceMain {
             + "    admin API:            http://%s:%d/admin/status%n"
             + "    metrics:              http://%s:%d/metrics%n"
             + "    admin token:          %s  (also in %s)%n"
-            + "  try: ./bankops status | ./bankops canary 10 | ./bankops stats%n"
+            + "  try: ./bankops status | ./bankops canary 10 | ./bankops stats"
+            + " | ./bankops autoscaler%n"
             + "  Ctrl-C stops everything.%n%n",
         config.http().host(),
         config.http().port(),

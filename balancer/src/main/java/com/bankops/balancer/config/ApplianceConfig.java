@@ -26,7 +26,8 @@ public record ApplianceConfig(
     DrainConfig drain,
     List<BackendConfig> backends,
     RuntimeConfig runtime,
-    DemoConfig demo) {
+    DemoConfig demo,
+    AutoscalerSettings autoscaler) {
 
   public ApplianceConfig {
     backends = List.copyOf(backends);
@@ -54,7 +55,17 @@ public record ApplianceConfig(
 
   public ApplianceConfig withAdmin(AdminConfig newAdmin) {
     return new ApplianceConfig(
-        http, newAdmin, proxy, routing, health, outlier, drain, backends, runtime, demo);
+        http,
+        newAdmin,
+        proxy,
+        routing,
+        health,
+        outlier,
+        drain,
+        backends,
+        runtime,
+        demo,
+        autoscaler);
   }
 
   static ApplianceConfig read(ConfigNode n) {
@@ -69,7 +80,8 @@ public record ApplianceConfig(
             n.object("drain", DrainConfig::read),
             n.list("backends", BackendConfig::read),
             n.object("runtime", RuntimeConfig::read),
-            n.object("demo", DemoConfig::read));
+            n.object("demo", DemoConfig::read),
+            n.object("autoscaler", AutoscalerSettings::read));
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < c.backends.size(); i++) {
       BackendConfig b = c.backends.get(i);

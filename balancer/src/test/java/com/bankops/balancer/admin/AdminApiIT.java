@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.bankops.balancer.config.AdminConfig;
+import com.bankops.balancer.scaling.Autoscaling;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -46,7 +47,10 @@ class AdminApiIT {
                 vertx,
                 new AdminConfig("127.0.0.1", 0, TOKEN),
                 control,
-                () -> "# TYPE bankops_up gauge\nbankops_up 1\n")
+                () -> "# TYPE bankops_up gauge\nbankops_up 1\n",
+                // the contract's autoscaler operations must have handlers; their own IT is
+                // scaling.AutoscalerIT
+                List.of(Autoscaling.unavailableAdminModule()))
             .await(10, TimeUnit.SECONDS);
     client =
         WebClient.create(

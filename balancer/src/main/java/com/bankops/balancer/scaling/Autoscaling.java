@@ -1,0 +1,113 @@
+package com.bankops.balancer.scaling;
+
+import com.bankops.autoscaler.loop.LoopSettings;
+import com.bankops.autoscaler.loop.ReconcileLoop;
+import com.bankops.autoscaler.runtime.ContainerRuntime;
+import com.bankops.autoscaler.runtime.InstanceSpec;
+import com.bankops.balancer.admin.AdminModule;
+import com.bankops.balancer.app.Appliance;
+import com.bankops.balancer.config.AutoscalerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+
+/**
+ * The autoscaler running in the appliance: the loop on its own thread ("autoscaler"), fed by the
+ * appliance's membership and latency windows, acting through {@code runtime} and the appliance's
+ * add and drain; decisions logged and counted; its admin operations.
+ *
+ * <pre>{@code
+ * Autoscaling scaling = Autoscaling.start(vertx, appliance, registry, runtime,
+ *     config.autoscaler(), InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", url)),
+ *     System::nanoTime, Clock.systemUTC());
+ * AdminServer.start(vertx, config.admin(), appliance, registry::scrape,
+ *     List.of(scaling.adminModule()));
+ * }</pre>
+ */
+public final class Autoscaling implements AutoCloseable {
+  private final ReconcileLoop loop;
+  private final ScheduledExecutorService scheduler;
+  private final AdminModule admin;
+
+  private Autoscaling(ReconcileLoop loop, ScheduledExecutorService scheduler, String kind) {
+    this.loop = loop;
+    this.scheduler = scheduler;
+    this.admin = new ScalingAdminModule(loop, kind);
+  }
+
+  /**
+   * Starts the loop for the pool of {@code spec}. The instances {@code runtime} already runs for
+   * that pool count as its current replicas (and may be scaled in).
+   *
+   * @param nanoClock the appliance's clock (its latency windows are on it)
+   * @param clock the loop's clock
+   */
+  public static Autoscaling start(
+      Vertx vertx,
+      Appliance appliance,
+      MeterRegistry registry,
+      ContainerRuntime runtime,
+      AutoscalerSettings settings,
+      InstanceSpec spec,
+      LongSupplier nanoClock,
+      Clock clock) {
+    LoopSettings loopSettings =
+        new LoopSettings(
+            Map.of(spec.pool(), spec),
+            Duration.ofMillis(settings.tickMs()),
+            Duration.ofMillis(settings.drainDeadlineMs()),
+            Duration.ofMillis(settings.stopGraceMs()),
+            LoopSettings.DEFAULT_STARTUP_TIME,
+            settings.decisionsKept());
+    ScalingReporter reporter = new ScalingReporter(registry);
+    ReconcileLoop loop =
+        new ReconcileLoop(
+            settings.policy(),
+            settings.enabled(),
+            loopSettings,
+            new MembershipLoadSignals(
+                appliance.membership(),
+                Duration.ofMillis(settings.signalWindowMs()),
+                nanoClock,
+                clock),
+            runtime,
+            new MembershipBackendRegistry(appliance, vertx, nanoClock),
+            reporter,
+            clock);
+    reporter.bind(loopSettings.pools().keySet(), loop);
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "autoscaler");
+              t.setDaemon(true);
+              return t;
+            });
+    loop.start(scheduler);
+    return new Autoscaling(loop, scheduler, runtime.kind());
+  }
+
+  /** The admin operations for an appliance without the autoscaler (no runtime). */
+  public static AdminModule unavailableAdminModule() {
+    return ScalingAdminModule.unavailable();
+  }
+
+  public AdminModule adminModule() {
+    return admin;
+  }
+
+  public ReconcileLoop loop() {
+    return loop;
+  }
+
+  /** Stops ticking; actions already running finish on the runtime's threads. */
+  @Override
+  public void close() {
+    loop.close();
+    scheduler.shutdownNow();
+  }
+}
