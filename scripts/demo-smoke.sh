@@ -77,6 +77,9 @@ check "./bankops canary 12.5" bash -c './bankops canary 12.5 >/dev/null'
 check "canary share is 1250 bp" test "$(./bankops status | json '["canaryBasisPoints"]')" = 1250
 check "./bankops canary 101 is refused" bash -c '! ./bankops canary 101 >/dev/null 2>&1'
 check "metrics served" bash -c 'curl -sS http://127.0.0.1:9090/metrics | grep -q bankops_upstream_request_duration_seconds_bucket'
+check "./bankops autoscaler: on, stable pool at min 2" \
+  test "$(./bankops autoscaler | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["enabled"], d["pools"]["stable"]["desired"])')" = "True 2"
+check "./bankops autoscaler set max=1 is refused (min is 2)" bash -c '! ./bankops autoscaler set max=1 >/dev/null 2>&1'
 
 echo "demo smoke: Ctrl-C"
 kill -INT -- "-$pgid"
