@@ -6,7 +6,6 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +47,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
   private long flushIntervalMs = 5;
   private int maxBatch = 1024;
   private ArrayBlockingQueue<Object> queue; // ILoggingEvent or a ready-made line (String)
-  private final ByteArrayOutputStream lineBuffer = new ByteArrayOutputStream(64 * 1024);
+  private final LineBuffer lineBuffer = new LineBuffer(64 * 1024);
   private volatile boolean linesAccepted;
   private Thread worker;
   private volatile boolean running;
@@ -162,9 +161,8 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
   private void write(List<Object> batch) {
     for (Object o : batch) {
       if (o instanceof String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        lineBuffer.write(bytes, 0, bytes.length);
-        lineBuffer.write(LINE_SEPARATOR, 0, LINE_SEPARATOR.length);
+        lineBuffer.appendUtf8(line);
+        lineBuffer.append(LINE_SEPARATOR);
         continue;
       }
       flushLines();
@@ -179,21 +177,67 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
   }
 
   private void flushLines() {
-    if (lineBuffer.size() == 0) {
+    if (lineBuffer.length == 0) {
       return;
     }
     for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
       if (it.next() instanceof ConsoleAppender<ILoggingEvent> console && console.isStarted()) {
         try {
           OutputStream out = console.getOutputStream();
-          lineBuffer.writeTo(out);
+          out.write(lineBuffer.bytes, 0, lineBuffer.length);
           out.flush();
         } catch (IOException | RuntimeException ex) {
           addError("writing access lines failed", ex);
         }
       }
     }
-    lineBuffer.reset();
+    lineBuffer.length = 0;
+  }
+
+  /**
+   * The writer's reusable batch buffer: ASCII (every access line, but for a rare non-ASCII path) is
+   * copied without encoding a byte array per line.
+   */
+  static final class LineBuffer {
+    byte[] bytes;
+    int length;
+
+    LineBuffer(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    void appendUtf8(String s) {
+      int n = s.length();
+      ensure(n);
+      byte[] b = bytes;
+      int at = length;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          append(s.substring(i).getBytes(StandardCharsets.UTF_8), at);
+          return;
+        }
+        b[at++] = (byte) c;
+      }
+      length = at;
+    }
+
+    void append(byte[] more) {
+      append(more, length);
+    }
+
+    private void append(byte[] more, int at) {
+      length = at;
+      ensure(more.length);
+      System.arraycopy(more, 0, bytes, length, more.length);
+      length += more.length;
+    }
+
+    private void ensure(int more) {
+      if (length + more > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+      }
+    }
   }
 
   @Override
