@@ -51,7 +51,9 @@ class AdminApiIT {
                 // the contract's autoscaler operations must have handlers; their own IT is
                 // scaling.AutoscalerIT
                 List.of(Autoscaling.unavailableAdminModule()))
-            .await(10, TimeUnit.SECONDS);
+            // generous: building the router from the OpenAPI document took >10 s on a machine at
+            // load 14; it takes well under a second normally
+            .await(60, TimeUnit.SECONDS);
     client =
         WebClient.create(
             vertx,
