@@ -13,8 +13,14 @@ for path in glob.glob("*/target/surefire-reports/TEST-*.xml") + glob.glob(
     root = ET.parse(path).getroot()
     module = path.split("/")[0]
     kind = "it" if "failsafe" in path else "unit"
-    for key in totals:
-        n = int(root.get(key, "0"))
+    # count the test cases themselves: for @Nested classes the suite's "tests" attribute is 0
+    counts = {k: 0 for k in totals}
+    for case in root.iter("testcase"):
+        counts["tests"] += 1
+        for key, tag in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
+            if case.find(tag) is not None:
+                counts[key] += 1
+    for key, n in counts.items():
         totals[key] += n
         per_module.setdefault((module, kind), {k: 0 for k in totals})[key] += n
 
