@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.bankops.balancer.testing.Concurrently;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,30 +114,15 @@ class LoadTrackerTest {
     LoadTracker t = new LoadTracker(T0);
     int threads = 4;
     int perThread = 20_000;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch go = new CountDownLatch(1);
-    try {
-      for (int i = 0; i < threads; i++) {
-        pool.execute(
-            () -> {
-              try {
-                go.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-              }
-              for (int k = 0; k < perThread; k++) {
-                t.onStart();
-                t.onEnd(5 * MS, false, T0 + k);
-              }
-            });
-      }
-      go.countDown();
-      pool.shutdown();
-      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      pool.shutdownNow();
-    }
+    Concurrently.run(
+        threads,
+        () -> {
+          for (int k = 0; k < perThread; k++) {
+            t.onStart();
+            t.onEnd(5 * MS, false, T0 + k);
+          }
+        },
+        () -> {});
     assertThat(t.inFlight()).isZero();
     assertThat(t.latencyCost(T0 + perThread)).isCloseTo(5_000, within(1.0));
   }

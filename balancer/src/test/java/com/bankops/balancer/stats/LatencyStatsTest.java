@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.bankops.balancer.testing.Concurrently;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -149,34 +146,24 @@ class LatencyStatsTest {
     LatencyStats stats = new LatencyStats(T0);
     int threads = 4;
     int perThread = 50_000;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    CountDownLatch go = new CountDownLatch(1);
-    try {
-      for (int t = 0; t < threads; t++) {
-        pool.execute(
-            () -> {
-              try {
-                go.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-              }
-              for (int i = 0; i < perThread; i++) {
-                stats.record(1 + i % 5_000, i % 100 == 0);
-              }
-            });
-      }
-      go.countDown();
-      // The owner ticks while writers record.
-      for (int k = 1; k <= 20; k++) {
-        stats.tick(T0 + k * S);
-        Thread.sleep(1);
-      }
-      pool.shutdown();
-      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      pool.shutdownNow();
-    }
+    Concurrently.run(
+        threads,
+        () -> {
+          for (int i = 0; i < perThread; i++) {
+            stats.record(1 + i % 5_000, i % 100 == 0);
+          }
+        },
+        // the owner ticks while writers record
+        () -> {
+          for (int k = 1; k <= 20; k++) {
+            stats.tick(T0 + k * S);
+            try {
+              Thread.sleep(1);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
     WindowSnapshot w = stats.window(HOUR, T0 + 21 * S);
     assertThat(w.count()).isEqualTo((long) threads * perThread);
     assertThat(w.errors()).isEqualTo((long) threads * perThread / 100);
