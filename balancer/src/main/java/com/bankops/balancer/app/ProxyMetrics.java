@@ -3,6 +3,7 @@ package com.bankops.balancer.app;
 import com.bankops.balancer.pool.BackendState;
 import com.bankops.balancer.pool.Member;
 import com.bankops.balancer.pool.Membership;
+import com.bankops.balancer.pool.MembershipListener;
 import com.bankops.balancer.pool.PoolName;
 import com.bankops.balancer.proxy.ProxyObserver;
 import io.micrometer.core.instrument.Counter;
@@ -77,6 +78,22 @@ final class ProxyMetrics implements ProxyObserver {
           .tag("pool", p.wire())
           .register(registry);
     }
+    // Backends come and go with the autoscaler: a removed one takes its timers (and their
+    // Prometheus series) with it, or both would grow for as long as the appliance runs.
+    membership.addListener(
+        new MembershipListener() {
+          @Override
+          public void removed(Member m) {
+            Timer[] byClass = timers.remove(m.id());
+            if (byClass != null) {
+              for (Timer t : byClass) {
+                if (t != null) {
+                  registry.remove(t);
+                }
+              }
+            }
+          }
+        });
     for (int i = 0; i < CLASSES.length; i++) {
       exchanges[i] =
           Counter.builder("bankops_proxy_exchanges_total")

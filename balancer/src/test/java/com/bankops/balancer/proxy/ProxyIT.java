@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class ProxyIT {
   Vertx vertx; // clients and test backends; each test gets fresh ones
   Appliance appliance;
+  PrometheusMeterRegistry registry;
   Vertx applianceVertx; // one per test: production runs one appliance per Vert.x instance
   final List<TestBackend> backends = new ArrayList<>();
 
@@ -59,12 +60,9 @@ class ProxyIT {
     }
     ApplianceConfig config = ApplianceConfig.fromYaml(base + "admin: {port: 0}\n" + yaml, Map.of());
     applianceVertx = Vertx.vertx();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     appliance =
-        Appliance.start(
-                applianceVertx,
-                config,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                System::nanoTime)
+        Appliance.start(applianceVertx, config, registry, System::nanoTime)
             .await(10, TimeUnit.SECONDS);
     return appliance;
   }
@@ -388,6 +386,22 @@ class ProxyIT {
     for (int i = 0; i < 20; i++) {
       assertThat(get("/").status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aRemovedBackendTakesItsLatencySeriesWithIt() throws Exception {
+    start("routing: {picker: round-robin, slowStartMs: 0}");
+    backend("a", PoolName.STABLE);
+    backend("b", PoolName.STABLE);
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/").status()).isEqualTo(200);
+    }
+    assertThat(registry.scrape()).contains("backend=\"b\"");
+    assertThat(appliance.drain("b", java.time.Duration.ofSeconds(5))).isPresent();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> appliance.membership().snapshot().member("b").isEmpty());
+    assertThat(registry.scrape()).doesNotContain("backend=\"b\"").contains("backend=\"a\"");
   }
 
   private String state(String id) {
