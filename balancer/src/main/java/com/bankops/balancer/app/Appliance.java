@@ -1,5 +1,7 @@
 package com.bankops.balancer.app;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.bankops.balancer.admin.ControlPlane;
 import com.bankops.balancer.config.ApplianceConfig;
 import com.bankops.balancer.pool.ActiveHealthCheck;
@@ -75,7 +77,7 @@ public final class Appliance implements ControlPlane {
             config.health().healthyThreshold(),
             health::activeCheckChanged);
     this.metrics = new ProxyMetrics(registry, membership, health, config.http().accessLog());
-    membership.addListener(new AuditingListener());
+    membership.addListener(new MembershipLog());
   }
 
   /** Starts the data plane and the control loops; completes when the data port listens. */
@@ -277,10 +279,11 @@ public final class Appliance implements ControlPlane {
                   vertx.cancelTimer(timer);
                   membership.remove(id);
                   LOG.info(
-                      "{\"event\":\"backend_removed\",\"id\":\"{}\",\"idle\":{},\"inFlight\":{}}",
-                      id,
-                      idle,
-                      m.inFlight());
+                      "drain finished",
+                      kv("event", "drain_finished"),
+                      kv("id", id),
+                      kv("idle", idle),
+                      kv("inFlightLeft", m.inFlight()));
                 }
               });
         });
@@ -327,40 +330,47 @@ public final class Appliance implements ControlPlane {
     return listening && !membership.snapshot().stable().isEmpty();
   }
 
-  /** Writes one audit line per membership change, whoever made it. */
-  private final class AuditingListener implements com.bankops.balancer.pool.MembershipListener {
-    private final Logger audit = LoggerFactory.getLogger("audit");
+  /**
+   * One JSON line per membership change, whoever made it (admin, health, autoscaler), on the
+   * "membership" logger; the admin API's "audit" lines record who asked for a change.
+   */
+  private static final class MembershipLog implements com.bankops.balancer.pool.MembershipListener {
+    private final Logger log = LoggerFactory.getLogger("membership");
 
     @Override
     public void added(Member m) {
-      audit.info(
-          "{\"event\":\"backend_added\",\"id\":\"{}\",\"pool\":\"{}\",\"version\":\"{}\"}",
-          m.id(),
-          m.backend().pool().wire(),
-          m.backend().version());
+      log.info(
+          "backend added",
+          kv("event", "backend_added"),
+          kv("id", m.id()),
+          kv("pool", m.backend().pool().wire()),
+          kv("version", m.backend().version()),
+          kv("state", m.state().wire()));
     }
 
     @Override
     public void stateChanged(Member before, Member after) {
-      audit.info(
-          "{\"event\":\"backend_state\",\"id\":\"{}\",\"from\":\"{}\",\"to\":\"{}\",\"reason\":\"{}\"}",
-          after.id(),
-          before.state().wire(),
-          after.state().wire(),
-          after.reason());
+      log.info(
+          "backend state",
+          kv("event", "backend_state"),
+          kv("id", after.id()),
+          kv("from", before.state().wire()),
+          kv("to", after.state().wire()),
+          kv("reason", after.reason()));
     }
 
     @Override
     public void removed(Member m) {
-      audit.info("{\"event\":\"backend_removed\",\"id\":\"{}\"}", m.id());
+      log.info("backend removed", kv("event", "backend_removed"), kv("id", m.id()));
     }
 
     @Override
     public void canaryShareChanged(int before, int after) {
-      audit.info(
-          "{\"event\":\"canary_share\",\"beforeBasisPoints\":{},\"afterBasisPoints\":{}}",
-          before,
-          after);
+      log.info(
+          "canary share",
+          kv("event", "canary_share"),
+          kv("beforeBasisPoints", before),
+          kv("afterBasisPoints", after));
     }
   }
 }
