@@ -78,6 +78,9 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   private List<String> triedMore;
   private long endNanos;
   private Buffer body;
+  // the view the pool was chosen on; the first attempt picks from it, retries take a fresh one
+  // (a backend may have been ejected or drained in between)
+  private ClusterSnapshot firstSnapshot;
   private int attempts;
   private int status;
   private String lastBackend = "-";
@@ -89,8 +92,10 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
       PoolName pool,
       String newClientKey,
       long startNanos,
-      long contentLength) {
+      long contentLength,
+      ClusterSnapshot snapshot) {
     this.ctx = ctx;
+    this.firstSnapshot = snapshot;
     this.request = request;
     this.requestId = requestId;
     this.pool = pool;
@@ -147,7 +152,8 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   }
 
   private void attempt() {
-    ClusterSnapshot snapshot = ctx.membership().snapshot();
+    ClusterSnapshot snapshot = firstSnapshot != null ? firstSnapshot : ctx.membership().snapshot();
+    firstSnapshot = null;
     PoolSnapshot candidates = snapshot.pool(pool);
     if (candidates.isEmpty() && pool == PoolName.CANARY) {
       candidates = snapshot.stable(); // an empty canary pool sends its share to stable

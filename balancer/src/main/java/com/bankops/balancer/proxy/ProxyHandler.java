@@ -56,7 +56,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         pool = PoolName.CANARY;
       }
     }
-    new Exchange(ctx, request, requestId, pool, newKey, start, contentLength).start();
+    new Exchange(ctx, request, requestId, pool, newKey, start, contentLength, snapshot).start();
   }
 
   private PoolName overridden(HttpServerRequest request) {
