@@ -1,19 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks need, only when they are missing.
 set -euo pipefail
-need=()
-for pair in shellcheck:shellcheck nginx:nginx wrk:wrk curl:curl python3:python3; do
-  cmd="${pair%%:*}"
-  pkg="${pair##*:}"
-  if ! command -v "$cmd" >/dev/null 2>&1 && [[ ! -x "/usr/sbin/$cmd" ]]; then
-    need+=("$pkg")
-  fi
-done
-if [[ ${#need[@]} -gt 0 ]]; then
-  echo "installing: ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# shellcheck source=scripts/lib/ensure.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/ensure.sh"
+had_nginx=0
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] && had_nginx=1
+ensure_apt shellcheck:shellcheck nginx:nginx wrk:wrk curl:curl python3:python3
+if [[ "$had_nginx" == 0 ]]; then
   # the nginx package starts a system service on :80; the tests run their own instances
   if command -v systemctl >/dev/null 2>&1; then systemctl stop nginx >/dev/null 2>&1 || true; fi
   pkill -x nginx >/dev/null 2>&1 || true

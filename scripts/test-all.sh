@@ -12,6 +12,12 @@ step() { printf '\n=== [%ss] %s\n' "$(($(date +%s) - START))" "$*"; }
 
 step "installing missing tools"
 "$ROOT/scripts/install-tools.sh"
+# each scripts/setup.d/*.sh prepares something the tests need (e.g. a Docker engine, offline images)
+for setup in "$ROOT"/scripts/setup.d/*.sh; do
+  [[ -e "$setup" ]] || continue
+  step "setup: $(basename "$setup")"
+  "$setup"
+done
 
 step "shellcheck"
 mapfile -t shell_files < <(git ls-files '*.sh'; echo bankops; echo .ci/run)
@@ -43,7 +49,29 @@ else
   echo "bench smoke: 0 passed, 1 failed" >>"$ROOT/target-bench-smoke.log"
 fi
 
+# each scripts/checks/*.sh is one more check against real tools; its last output line reads
+# "<name>: N passed, N failed" and its exit status says whether it passed
+CHECK_RC=0
+check_logs=()
+mkdir -p "$ROOT/target-checks"
+for check in "$ROOT"/scripts/checks/*.sh; do
+  [[ -e "$check" ]] || continue
+  name="$(basename "$check" .sh)"
+  step "check: $name"
+  set +e
+  "$check" 2>&1 | tee "$ROOT/target-checks/$name.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  if [[ "$rc" != 0 ]]; then
+    CHECK_RC=1
+    grep -qE '[0-9]+ passed, [0-9]+ failed' <(tail -1 "$ROOT/target-checks/$name.log") ||
+      echo "$name: 0 passed, 1 failed" >>"$ROOT/target-checks/$name.log"
+  fi
+  check_logs+=("$ROOT/target-checks/$name.log")
+done
+
 step "summary"
-python3 "$ROOT/scripts/test-summary.py" "$ROOT/target-demo-smoke.log" "$ROOT/target-bench-smoke.log" || true
+python3 "$ROOT/scripts/test-summary.py" "$ROOT/target-demo-smoke.log" "$ROOT/target-bench-smoke.log" \
+  "${check_logs[@]}" || true
 echo "total time: $(($(date +%s) - START)) s"
-[[ "$MVN_RC" == 0 && "$SMOKE_RC" == 0 && "$BENCH_RC" == 0 ]]
+[[ "$MVN_RC" == 0 && "$SMOKE_RC" == 0 && "$BENCH_RC" == 0 && "$CHECK_RC" == 0 ]]
