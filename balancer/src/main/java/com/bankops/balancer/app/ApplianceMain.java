@@ -1,6 +1,7 @@
 package com.bankops.balancer.app;
 
 import com.bankops.autoscaler.runtime.ContainerRuntime;
+import com.bankops.autoscaler.runtime.DockerRuntimeConfig;
 import com.bankops.autoscaler.runtime.Instance;
 import com.bankops.autoscaler.runtime.InstanceSpec;
 import com.bankops.autoscaler.runtime.ProcessRuntimeConfig;
@@ -9,6 +10,7 @@ import com.bankops.balancer.admin.AdminServer;
 import com.bankops.balancer.config.AdminConfig;
 import com.bankops.balancer.config.ApplianceConfig;
 import com.bankops.balancer.config.ConfigException;
+import com.bankops.balancer.config.RuntimeKind;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
 import com.bankops.balancer.scaling.Autoscaling;
@@ -89,10 +91,19 @@ public final class ApplianceMain {
       progress("starting the embedded PostgreSQL (data in " + dataDir.resolve("pgdata") + ")");
       DemoDatabase db = DemoDatabase.start(dataDir.resolve("pgdata"));
       toClose.add(0, db);
-      runtime = processRuntime(config, dataDir);
+      runtime =
+          config.runtime().kind() == RuntimeKind.DOCKER
+              ? dockerRuntime(config)
+              : processRuntime(config, dataDir);
       toClose.add(0, runtime);
       stableSpec = InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()));
-      progress("starting " + config.demo().stableInstances() + " bank instances");
+      stopLeftovers(runtime);
+      progress(
+          "starting "
+              + config.demo().stableInstances()
+              + " bank instances ("
+              + runtime.kind()
+              + " runtime)");
       List<CompletableFuture<Instance>> starting = new ArrayList<>();
       for (int i = 0; i < config.demo().stableInstances(); i++) {
         starting.add(runtime.start(stableSpec));
@@ -193,6 +204,39 @@ public final class ApplianceMain {
             .withPorts(config.demo().bankBasePort(), 100)
             .withReadyTimeout(Duration.ofSeconds(90));
     return ContainerRuntime.process(rc);
+  }
+
+  /**
+   * Containers of the bank image ({@code BANKOPS_BANK_IMAGE}, default {@value
+   * DockerRuntimeConfig#DEFAULT_IMAGE}; {@code ./bankops demo} builds it when missing) on the host
+   * network. The demo stops them on exit (Ctrl-C), like its processes.
+   */
+  private static ContainerRuntime dockerRuntime(ApplianceConfig config) {
+    Map<String, String> env = System.getenv();
+    DockerRuntimeConfig rc =
+        DockerRuntimeConfig.of(
+                env.getOrDefault("BANKOPS_BANK_IMAGE", DockerRuntimeConfig.DEFAULT_IMAGE),
+                env.getOrDefault("BANKOPS_APPLIANCE_ID", DockerRuntimeConfig.DEFAULT_APPLIANCE_ID))
+            .withPorts(config.demo().bankBasePort(), 100)
+            .withEnv(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xmx256m"))
+            .withReadyTimeout(Duration.ofSeconds(90));
+    progress("docker runtime: image " + rc.image() + ", appliance id " + rc.applianceId());
+    return ContainerRuntime.docker(rc);
+  }
+
+  /**
+   * The demo's database listens on a new port each run, so instances an earlier, crashed demo left
+   * running (the docker runtime adopts them) point at a database that is gone: stop them.
+   */
+  private static void stopLeftovers(ContainerRuntime runtime) throws Exception {
+    List<Instance> left = runtime.list();
+    if (left.isEmpty()) {
+      return;
+    }
+    progress("stopping " + left.size() + " instance(s) left by an earlier demo (old database)");
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    left.forEach(i -> stops.add(runtime.stop(i.id(), Duration.ofSeconds(5))));
+    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
   }
 
   /** BANKOPS_ADMIN_TOKEN, else a new random token written to DIR/admin-token (mode 600). */
