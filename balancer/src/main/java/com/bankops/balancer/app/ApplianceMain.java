@@ -96,7 +96,7 @@ public final class ApplianceMain {
               ? dockerRuntime(config)
               : processRuntime(config, dataDir);
       toClose.add(0, runtime);
-      stableSpec = InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()));
+      stableSpec = InstanceSpec.of("stable", "1.0.0").withEnv(instanceEnv(db.url()));
       stopLeftovers(runtime);
       progress(
           "starting "
@@ -204,6 +204,22 @@ public final class ApplianceMain {
             .withPorts(config.demo().bankBasePort(), 100)
             .withReadyTimeout(Duration.ofSeconds(90));
     return ContainerRuntime.process(rc);
+  }
+
+  /**
+   * The database URL, and the bank's fault injection settings when set for the demo (child
+   * processes inherit them anyway; containers get only what is passed).
+   */
+  private static Map<String, String> instanceEnv(String dbUrl) {
+    Map<String, String> env = new java.util.HashMap<>();
+    for (String name : List.of("BANK_FAULT_LATENCY_MS", "BANK_FAULT_ERROR_RATE")) {
+      String value = System.getenv(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
+    env.put("BANK_DB_URL", dbUrl);
+    return Map.copyOf(env);
   }
 
   /**
