@@ -2,6 +2,7 @@ package com.bankops.autoscaler.runtime;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,6 +55,14 @@ public interface ContainerRuntime extends AutoCloseable {
 
   /** The ready instances this runtime runs now, in start order. A crashed instance drops out. */
   List<Instance> list();
+
+  /**
+   * CPU and memory of the ready instances by id, sampled at the runtime's own (slower) cadence; an
+   * instance without a sample yet is absent. Empty when the runtime cannot tell.
+   */
+  default Map<String, ResourceUsage> usage() {
+    return Map.of();
+  }
 
   /**
    * {@code "process"}, {@code "docker"} or {@code "kubernetes"}: the {@code BANKOPS_RUNTIME} value.

@@ -191,16 +191,26 @@ class DockerRuntimeIT {
   }
 
   @Test
-  void aContainerKilledFromOutsideDropsOutOfTheList() throws Exception {
+  void itsUsageComesFromCgroupsAndAContainerKilledFromOutsideDropsOutOfTheList() throws Exception {
     ContainerRuntime runtime = runtime(config(APPLIANCE).withWatchInterval(Duration.ofMillis(500)));
     InstanceSpec spec = InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()));
     Instance instance = runtime.start(spec).get(120, TimeUnit.SECONDS);
     String c =
         DockerEngine.containerIds("label=" + DockerLabels.INSTANCE + "=" + instance.id()).get(0);
 
+    // CPU and memory from its cgroup files, at the runtime's slower cadence (two readings)
+    await()
+        .atMost(DockerRuntime.USAGE_INTERVAL.multipliedBy(3))
+        .until(() -> runtime.usage().containsKey(instance.id()));
+    ResourceUsage usage = runtime.usage().get(instance.id());
+    assertThat(usage.memoryBytes()).as("a JVM's memory").isGreaterThan(20L << 20);
+    assertThat(usage.cpuCores())
+        .isBetween(0.0, (double) Runtime.getRuntime().availableProcessors());
+
     assertThat(DockerEngine.run(List.of("docker", "kill", c), 30).code()).isZero();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> runtime.list().isEmpty());
+    assertThat(runtime.usage()).isEmpty();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> DockerEngine.containerIds("id=" + c).isEmpty());
