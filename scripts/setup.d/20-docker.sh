@@ -18,6 +18,10 @@ if engine_answers; then
 else
   ensure_apt dockerd:docker.io
   DOCKERD="$(command -v dockerd || echo /usr/sbin/dockerd)"
+  # a dockerd killed earlier leaves its pid file, and a new one refuses to start over it
+  if [[ -f /var/run/docker.pid ]] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+    rm -f /var/run/docker.pid
+  fi
   echo "docker: starting $DOCKERD (log: $DOCKERD_LOG)"
   # setsid: the engine outlives this script and the test run that started it, like a system service
   setsid "$DOCKERD" --bridge=none --iptables=false --ip-forward=false >>"$DOCKERD_LOG" 2>&1 </dev/null &
@@ -30,7 +34,7 @@ else
     tail -20 "$DOCKERD_LOG" >&2 || true
     exit 1
   fi
-  echo "docker: engine up after $((i / 2)) s ($(docker version --format '{{.Server.Version}}'))"
+  echo "docker: engine up after about $(((i + 1) / 2)) s ($(docker version --format '{{.Server.Version}}'))"
 fi
 
 "$ROOT/scripts/build-images.sh"
