@@ -88,7 +88,11 @@ public record NotificationsConfig(
       return new Webhook(
           n.optionalString("name", NotificationsConfig::isName, "1..64 of [A-Za-z0-9_.-]"),
           n.secret("url", NotificationsConfig::isHttpUrl, "an absolute http:// or https:// URL"),
-          n.oneOf("format", WebhookFormat.choices(), WebhookFormat.JSON));
+          WebhookFormat.choices()
+              .getOrDefault(
+                  n.optionalString(
+                      "format", WebhookFormat.choices()::containsKey, "one of: json, slack"),
+                  WebhookFormat.JSON));
     }
 
     Webhook withName(String newName) {
