@@ -44,7 +44,7 @@ final class DeliveryLane {
   private final LongSupplier nanoClock;
   private final DoubleSupplier random;
   private final AtomicBoolean pumpScheduled = new AtomicBoolean();
-  private final Set<Long> timers = new HashSet<>(); // context only
+  private final Set<Long> timers = new HashSet<>(); // retries waiting; context only
   private int inFlight; // context only
   private volatile boolean closed;
 
@@ -143,6 +143,8 @@ final class DeliveryLane {
 
   private void attempted(Pending p, Throwable error) {
     if (closed) {
+      // every notification ends in exactly one outcome, also when closing cut it short
+      (error == null ? delivered : dropped).increment();
       return;
     }
     long age = nanoClock.getAsLong() - p.publishedNanos;
@@ -191,12 +193,15 @@ final class DeliveryLane {
     pump();
   }
 
-  /** On the context: cancels retries, counts what was still waiting as dropped. */
+  /**
+   * On the context: cancels retries and counts them and what was still queued as dropped; attempts
+   * under way are counted when they end (closing the client fails them).
+   */
   Future<Void> close() {
     closed = true;
     timers.forEach(vertx::cancelTimer);
+    dropped.increment(timers.size() + queue.clear());
     timers.clear();
-    dropped.increment(queue.clear());
     return receiver.close();
   }
 }
