@@ -8,6 +8,7 @@ import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
+import java.util.concurrent.TimeUnit;
 
 /** Sends each notification as a plain-text e-mail over SMTP (vertx-mail-client, non-blocking). */
 final class MailReceiver implements Receiver {
@@ -25,6 +26,9 @@ final class MailReceiver implements Receiver {
             .setMaxPoolSize(DeliveryLane.MAX_IN_FLIGHT)
             .setKeepAlive(true);
     mc.setConnectTimeout(timeout);
+    // a server that accepts and then goes silent must not keep pooled connections forever
+    mc.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    mc.setIdleTimeout(timeout);
     if (config.username().isEmpty()) {
       mc.setLogin(LoginOption.DISABLED);
     } else {

@@ -326,7 +326,8 @@ class NotifierIT {
         "[notify] %d publishes took %d ms; the live receiver had all %d after %d ms"
             + " (the hanging one holds its attempts for up to 20000 ms)%n",
         n, publishMs, n, liveMs);
-    assertThat(publishMs).isLessThan(200);
+    assertThat(publishMs)
+        .isLessThan(1_000); // a publisher waiting on the hanging one would take 20 s
     assertThat(liveMs).isLessThan(5_000); // far below the hanging receiver's 20 s timeout
     assertThat(count("live", "delivered")).isEqualTo(n);
 
