@@ -2,6 +2,7 @@ package com.bankops.autoscaler.runtime.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.bankops.autoscaler.runtime.Instance;
 import com.bankops.autoscaler.runtime.InstanceSpec;
@@ -178,6 +179,13 @@ class KubernetesRuntimeIT {
     assertThat(client.pods().inNamespace(NS).withName(middle.id()).get()).isNotNull();
     assertThat(client.pods().inNamespace(NS).withName(newest.id()).get()).isNotNull();
     assertThat(replicas()).isEqualTo(2);
+    // Had the ReplicaSet acted before the runtime's delete, the cost makes it pick the same pod.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(controller.deletionCostsSeen)
+                    .containsExactly(Map.entry(oldest.id(), (long) Integer.MIN_VALUE)));
     controller.reconcileNow();
     assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(2);
   }

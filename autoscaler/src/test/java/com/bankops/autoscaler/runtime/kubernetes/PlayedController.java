@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +36,35 @@ final class PlayedController implements AutoCloseable {
   private final List<Watch> watches = new ArrayList<>();
   volatile boolean readyPods = true;
 
+  /**
+   * Pod name → the deletion cost it carried in any watch event. The runtime deletes the chosen pod
+   * right after scaling down, usually before this controller reacts, so what the ReplicaSet would
+   * have picked shows only here.
+   */
+  final Map<String, Long> deletionCostsSeen = new ConcurrentHashMap<>();
+
   PlayedController(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
     watches.add(client.apps().deployments().inNamespace(namespace).watch(trigger()));
-    watches.add(client.pods().inNamespace(namespace).watch(trigger()));
+    watches.add(
+        client
+            .pods()
+            .inNamespace(namespace)
+            .watch(
+                new Watcher<Pod>() {
+                  @Override
+                  public void eventReceived(Action action, Pod pod) {
+                    Map<String, String> a = pod.getMetadata().getAnnotations();
+                    if (a != null && a.containsKey(BankDeployment.DELETION_COST)) {
+                      deletionCostsSeen.put(pod.getMetadata().getName(), deletionCost(pod));
+                    }
+                    worker.execute(PlayedController.this::reconcile);
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                }));
   }
 
   private <T> Watcher<T> trigger() {
