@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Bank instances as pods of one Deployment per pool and version, found through the EndpointSlices
@@ -399,7 +400,9 @@ public final class KubernetesRuntime implements ContainerRuntime {
               + differing
               + "; its pods share one template, so start this environment as another version");
     }
-    deployments.put(name, new PoolVersion(spec.pool(), spec.version()));
+    if (deployments.put(name, new PoolVersion(spec.pool(), spec.version())) == null) {
+      refresh(); // its slices were ignored until now; list its ready pods
+    }
   }
 
   private static List<String> differingEnv(Deployment deployment, InstanceSpec spec) {
@@ -415,10 +418,8 @@ public final class KubernetesRuntime implements ContainerRuntime {
     spec.env()
         .forEach(
             (k, v) -> {
-              if (!k.startsWith("BANK_INSTANCE_ID") && !v.equals(running.get(k))) {
-                if (!isRuntimeOwned(k)) {
-                  differing.add(k);
-                }
+              if (!isRuntimeOwned(k) && !v.equals(running.get(k))) {
+                differing.add(k);
               }
             });
     differing.sort(null);
@@ -625,7 +626,7 @@ public final class KubernetesRuntime implements ContainerRuntime {
     };
   }
 
-  private List<String> hpaConflicts(java.util.function.Predicate<String> isOurs) {
+  private List<String> hpaConflicts(Predicate<String> isOurs) {
     return HpaGuard.conflicts(
         client
             .autoscaling()
