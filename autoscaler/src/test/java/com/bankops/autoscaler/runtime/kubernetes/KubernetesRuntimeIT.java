@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  * plays the ReplicaSet and EndpointSlice controllers. No cluster can run on this machine; this is
  * the closest it allows.
  */
-@Timeout(60)
+@Timeout(180) // the first test loads fabric8 and Vert.x: 47 s seen at load average 22 on 2 cores
 class KubernetesRuntimeIT {
 
   private static final String NS = "bank";
@@ -76,12 +76,12 @@ class KubernetesRuntimeIT {
 
   private KubernetesRuntimeConfig config() {
     return KubernetesRuntimeConfig.of(NS, "bankops/bank:1.0.0")
-        .withReadyTimeout(Duration.ofSeconds(20))
+        .withReadyTimeout(Duration.ofSeconds(90))
         .withStopTimeout(Duration.ofSeconds(10));
   }
 
   private static <T> T get(CompletableFuture<T> f) throws Exception {
-    return f.get(30, TimeUnit.SECONDS);
+    return f.get(120, TimeUnit.SECONDS);
   }
 
   private int replicas() {
