@@ -77,7 +77,7 @@ class KubernetesRuntimeIT {
   private KubernetesRuntimeConfig config() {
     return KubernetesRuntimeConfig.of(NS, "bankops/bank:1.0.0")
         .withReadyTimeout(Duration.ofSeconds(90))
-        .withStopTimeout(Duration.ofSeconds(10));
+        .withStopTimeout(Duration.ofSeconds(60));
   }
 
   private static <T> T get(CompletableFuture<T> f) throws Exception {
