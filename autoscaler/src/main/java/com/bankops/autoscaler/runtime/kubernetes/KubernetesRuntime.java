@@ -125,11 +125,25 @@ public final class KubernetesRuntime implements ContainerRuntime {
     this.config = Objects.requireNonNull(config, "config");
     this.client = Objects.requireNonNull(client, "client");
     this.ownsClient = ownsClient;
-    List<String> conflicts = hpaConflicts(this::isOurName);
+    List<String> conflicts;
+    try {
+      conflicts = hpaConflicts(this::isOurName);
+      adoptDeployments();
+    } catch (KubernetesClientException e) {
+      throw new IllegalStateException(
+          "kubernetes runtime: cannot read namespace "
+              + config.namespace()
+              + " at "
+              + client.getMasterUrl()
+              + " (HTTP "
+              + e.getCode()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
     if (!conflicts.isEmpty()) {
       throw new IllegalStateException(HpaGuard.refusal(config.namespace(), conflicts));
     }
-    adoptDeployments();
     this.executor = new ScheduledThreadPoolExecutor(1, KubernetesRuntime::thread);
     executor.setRemoveOnCancelPolicy(true);
     this.slices =
