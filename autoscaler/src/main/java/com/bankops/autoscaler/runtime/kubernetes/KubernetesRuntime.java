@@ -450,6 +450,7 @@ public final class KubernetesRuntime implements ContainerRuntime {
   private void scaleIn(String podName, Duration grace, CompletableFuture<Void> result) {
     String ns = config.namespace();
     Pod pod = client.pods().inNamespace(ns).withName(podName).get();
+    String deployment = pod == null ? null : deploymentOf(pod); // refuses others' pods first
     CompletableFuture<Void> gone;
     synchronized (this) {
       if (closed) {
@@ -488,7 +489,6 @@ public final class KubernetesRuntime implements ContainerRuntime {
             TimeUnit.NANOSECONDS);
     gone.whenComplete((v, e) -> timer.cancel(false));
     if (pod != null) {
-      String deployment = deploymentOf(pod);
       client
           .pods()
           .inNamespace(ns)

@@ -204,6 +204,30 @@ class KubernetesRuntimeIT {
   }
 
   @Test
+  void refusesToStopAPodOfSomeoneElse() throws Exception {
+    runtime = KubernetesRuntime.create(config(), client);
+    get(runtime.start(SPEC));
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata()
+                .withName("checkout-1")
+                .withNamespace(NS)
+                .endMetadata()
+                .build())
+        .create();
+
+    assertThatThrownBy(() -> get(runtime.stop("checkout-1", Duration.ZERO)))
+        .cause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("instanceId: checkout-1");
+    assertThat(client.pods().inNamespace(NS).withName("checkout-1").get()).isNotNull();
+    assertThat(replicas()).isEqualTo(1);
+  }
+
+  @Test
   void aNewRuntimeListsThePodsItsDeploymentsRun() throws Exception {
     runtime = KubernetesRuntime.create(config(), client);
     Instance a = get(runtime.start(SPEC));
