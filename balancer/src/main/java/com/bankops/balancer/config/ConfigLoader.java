@@ -40,6 +40,9 @@ final class ConfigLoader {
     m.put("BANKOPS_ADMIN_HOST", "admin.host");
     m.put("BANKOPS_ADMIN_TOKEN", "admin.token");
     m.put("BANKOPS_RUNTIME", "runtime.kind");
+    m.put("BANKOPS_K8S_NAMESPACE", "runtime.kubernetes.namespace");
+    m.put("BANKOPS_K8S_IMAGE", "runtime.kubernetes.image");
+    m.put("BANKOPS_K8S_DEPLOYMENT_PREFIX", "runtime.kubernetes.deploymentPrefix");
     m.put("BANKOPS_ACCESS_LOG", "http.accessLog");
     m.put("BANKOPS_NOTIFICATIONS_ENABLED", "notifications.enabled");
     m.put("BANKOPS_SMTP_ENABLED", "notifications.email.enabled");
