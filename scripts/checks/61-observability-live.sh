@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Live checks against the real running appliance (demo mode: embedded PostgreSQL, two bank JVMs):
 #  1. Prometheus (Debian's) scrapes it through the appliance's HTTP service discovery while a
-#     bounded load runs; every PromQL expression of every dashboard panel and recording rule runs
-#     through /api/v1/query without error, and the latency, traffic and replica panels return data.
+#     bounded load runs; every PromQL expression of every dashboard panel, recording rule and alert
+#     runs through /api/v1/query without error and reads only metrics the appliance exports (the
+#     rollout metrics excepted until they land), and the latency, traffic and replica panels return
+#     data.
 #  2. The edge: real NGINX with a certificate made here. TLS 1.3 through NGINX, the balancer and a
 #     bank succeeds; TLS 1.1 is refused; HTTP/2 works; the client's address (127.0.0.2) reaches the
 #     bank in X-Forwarded-For (seen in the bank's access line of that request id).
 #  3. The logs: the lines the appliance and banks wrote carry every field the Loki pipeline and the
 #     Grafana log panels use, with the right types.
-# Ports: BANKOPS_OBS_PORT_BASE (33000) + 80 data, +90 admin, +91 Prometheus, +443 edge, +101.. banks.
+# Ports: BANKOPS_OBS_PORT_BASE (33000) + 80 data, +90 admin, +91 Prometheus, +443/+444 edge,
+# +101.. banks.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT" || exit 1
@@ -63,7 +66,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for port in "$HTTP_PORT" "$ADMIN_PORT" "$PROM_PORT" "$EDGE_PORT" "$BANK_PORT"; do
+for port in "$HTTP_PORT" "$ADMIN_PORT" "$PROM_PORT" "$EDGE_PORT" "$((EDGE_PORT + 1))" "$BANK_PORT"; do
   if (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port is free (set BANKOPS_OBS_PORT_BASE to move the range)"
     summary
@@ -179,7 +182,7 @@ check "Prometheus found and scrapes the third instance through discovery" three_
 sleep 4 # a few more scrapes so that every rate window has samples
 progress "evaluating every dashboard and recording-rule expression"
 out="$(python3 scripts/checks/lib/observability_live.py prometheus "$PROM" "http://127.0.0.1:$ADMIN_PORT" \
-  grafana/dashboards prometheus/rules/recording.yml)"
+  grafana/dashboards prometheus/rules/recording.yml prometheus/rules/alerts.yml)"
 printf '%s\n' "$out" | grep -v '^counts:'
 read -r p f < <(printf '%s\n' "$out" | sed -n 's/^counts: //p')
 PASSED=$((PASSED + ${p:-0}))
@@ -216,14 +219,31 @@ tls12_accepted() {
 }
 check "TLS 1.2 is accepted" tls12_accepted
 tls11_refused() {
-  # the client is allowed TLS 1.1 (security level 0), so a refusal comes from the edge
+  # the client is allowed TLS 1.1 (security level 0); the edge answers with a protocol_version alert
   if openssl s_client -connect "127.0.0.1:$EDGE_PORT" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' </dev/null \
     >"$TMP/tls11.log" 2>&1; then
     return 1
   fi
-  grep -Eqi 'protocol version|unsupported protocol|no protocols available|wrong version' "$TMP/tls11.log"
+  grep -q 'alert protocol version' "$TMP/tls11.log"
 }
-check "TLS 1.1 is refused (protocol version alert)" tls11_refused
+check "TLS 1.1 is refused (protocol version alert from the edge)" tls11_refused
+tls11_client_control() {
+  # the same client completes TLS 1.1 with an NGINX that allows it: the refusal above is the config's
+  local port=$((EDGE_PORT + 1)) rc
+  sed -e "s/ssl_protocols TLSv1.2 TLSv1.3;/ssl_protocols TLSv1.1 TLSv1.2 TLSv1.3;/" \
+    -e "s/ssl_ciphers [^;]*;/ssl_ciphers DEFAULT:@SECLEVEL=0;/" -e "s/127.0.0.1:$EDGE_PORT/127.0.0.1:$port/" \
+    -e "s|/nginx.pid;|/control.pid;|" "$TMP/edge/nginx.conf" >"$TMP/edge/control.conf"
+  nginx -p "$TMP/edge" -c "$TMP/edge/control.conf" -g 'daemon off;' 2>/dev/null &
+  local pid=$!
+  for _ in $(seq 1 30); do (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  openssl s_client -connect "127.0.0.1:$port" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' </dev/null 2>&1 |
+    grep -q 'Protocol *: TLSv1.1'
+  rc=$?
+  kill "$pid"
+  wait "$pid" 2>/dev/null
+  return "$rc"
+}
+check "control: this client does complete TLS 1.1 where a server allows it" tls11_client_control
 
 http2_works() {
   [[ "$(curl -sS "${CA[@]}" --http2 -o /dev/null -w '%{http_version} %{http_code}' "$EDGE/accounts/nope")" == "2 404" ]]
