@@ -65,6 +65,12 @@ edge_config_is_valid() {
 }
 run "nginx -t on the edge config with a fresh self-signed certificate" edge_config_is_valid
 
+dashboards_generated() {
+  mkdir -p "$TMP/dashboards" && python3 grafana/generate_dashboards.py "$TMP/dashboards" >/dev/null &&
+    diff -r grafana/dashboards "$TMP/dashboards"
+}
+run "grafana/dashboards is what grafana/generate_dashboards.py writes" dashboards_generated
+
 dashboard_schema() {
   (cd grafana/schema-check && { [[ -d node_modules/@grafana/schema ]] || npm ci --no-audit --no-fund; } &&
     node check.mjs)
