@@ -10,19 +10,25 @@
 #     bank in X-Forwarded-For (seen in the bank's access line of that request id).
 #  3. The logs: the lines the appliance and banks wrote carry every field the Loki pipeline and the
 #     Grafana log panels use, with the right types.
-# Ports: BANKOPS_OBS_PORT_BASE (33000) + 80 data, +90 admin, +91 Prometheus, +443/+444 edge,
-# +101.. banks.
+#  4. Alertmanager with prometheus/alertmanager.yml: a floor alert reaches the appliance's hook (with
+#     the bearer token from a file), the ops webhook and e-mail (a local sink stands in for both).
+# Ports: BANKOPS_OBS_PORT_BASE (33000) + 80 data, +90 admin, +91 Prometheus, +93 Alertmanager,
+# +95/+25 webhook/SMTP sink, +443/+444 edge, +101.. banks.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT" || exit 1
 # shellcheck source=scripts/lib/ensure.sh
 source "$ROOT/scripts/lib/ensure.sh"
-ensure_apt prometheus:prometheus nginx:nginx openssl:openssl curl:curl
+ensure_apt prometheus:prometheus prometheus-alertmanager:prometheus-alertmanager nginx:nginx \
+  openssl:openssl curl:curl
 
 BASE="${BANKOPS_OBS_PORT_BASE:-33000}"
 HTTP_PORT=$((BASE + 80))
 ADMIN_PORT=$((BASE + 90))
 PROM_PORT=$((BASE + 91))
+AM_PORT=$((BASE + 93))
+SINK_HTTP_PORT=$((BASE + 95))
+SINK_SMTP_PORT=$((BASE + 25))
 EDGE_PORT=$((BASE + 443))
 BANK_PORT=$((BASE + 101))
 LOAD_SECONDS="${BANKOPS_OBS_LOAD_SECONDS:-40}"
@@ -49,12 +55,16 @@ summary() {
 TMP="$(mktemp -d)"
 APP_PID=""
 PROM_PID=""
+AM_PID=""
+SINK_PID=""
 NGINX_PID=""
 LOAD_PID=""
 cleanup() {
   [[ -n "$LOAD_PID" ]] && kill "$LOAD_PID" 2>/dev/null
   [[ -n "$NGINX_PID" ]] && kill "$NGINX_PID" 2>/dev/null
   [[ -n "$PROM_PID" ]] && kill "$PROM_PID" 2>/dev/null
+  [[ -n "$AM_PID" ]] && kill "$AM_PID" 2>/dev/null
+  [[ -n "$SINK_PID" ]] && kill "$SINK_PID" 2>/dev/null
   if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
     # the appliance's shutdown hook stops its bank instances; then make sure of the whole group
     kill -TERM "$APP_PID" 2>/dev/null
@@ -66,7 +76,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for port in "$HTTP_PORT" "$ADMIN_PORT" "$PROM_PORT" "$EDGE_PORT" "$((EDGE_PORT + 1))" "$BANK_PORT"; do
+for port in "$HTTP_PORT" "$ADMIN_PORT" "$PROM_PORT" "$AM_PORT" "$SINK_HTTP_PORT" "$SINK_SMTP_PORT" \
+  "$EDGE_PORT" "$((EDGE_PORT + 1))" "$BANK_PORT"; do
   if (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port is free (set BANKOPS_OBS_PORT_BASE to move the range)"
     summary
@@ -187,6 +198,67 @@ printf '%s\n' "$out" | grep -v '^counts:'
 read -r p f < <(printf '%s\n' "$out" | sed -n 's/^counts: //p')
 PASSED=$((PASSED + ${p:-0}))
 FAILED=$((FAILED + ${f:-1}))
+
+# ---- Alertmanager: a floor alert reaches the appliance's hook (bearer token), the webhook, e-mail ----
+progress "starting Alertmanager on 127.0.0.1:$AM_PORT with prometheus/alertmanager.yml"
+python3 scripts/checks/lib/notification_sink.py "$SINK_HTTP_PORT" "$SINK_SMTP_PORT" "$TMP/sink" &
+SINK_PID=$!
+printf '%s' "$TOKEN" >"$TMP/admin-token"
+python3 - "$ROOT/prometheus/alertmanager.yml" "$TMP/alertmanager.yml" <<PY
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+# addresses of this run; group_wait shortened so the check does not wait 30 s
+c["global"].update(smtp_smarthost="127.0.0.1:$SINK_SMTP_PORT", smtp_require_tls=False)
+def walk(route):
+    route["group_wait"] = "1s"
+    for r in route.get("routes", []):
+        walk(r)
+walk(c["route"])
+for r in c["receivers"]:
+    for w in r.get("webhook_configs", []):
+        w["url"] = w["url"].replace("127.0.0.1:9090", "127.0.0.1:$ADMIN_PORT").replace(
+            "127.0.0.1:9095", "127.0.0.1:$SINK_HTTP_PORT")
+        if "http_config" in w:
+            w["http_config"]["authorization"]["credentials_file"] = "$TMP/admin-token"
+yaml.safe_dump(c, open(sys.argv[2], "w"))
+PY
+prometheus-alertmanager --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" \
+  --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= --log.level=warn \
+  >"$TMP/alertmanager.log" 2>&1 &
+AM_PID=$!
+for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$AM_PORT/-/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fsS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$AM_PORT/api/v2/alerts" --data \
+  '[{"labels": {"alertname": "BankopsLatencyBudgetBurnFast", "bankops_scale_floor": "3", "pool": "stable",
+     "severity": "page", "category": "scaling", "slo": "latency"}, "annotations": {"summary": "live check"}}]' \
+  >/dev/null || fail "Alertmanager took the alert"
+floor_applied() {
+  for _ in $(seq 1 40); do
+    curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$ADMIN_PORT/admin/autoscaler" 2>/dev/null |
+      python3 -c 'import json,sys; f=json.load(sys.stdin).get("alertFloors", []); sys.exit(0 if any(x.get("replicas") == 3 for x in f) else 1)' &&
+      return 0
+    sleep 0.5
+  done
+  tail -5 "$TMP/alertmanager.log"
+  return 1
+}
+check "Alertmanager delivers the floor alert to /admin/hooks/alertmanager with the bearer token; the floor holds" \
+  floor_applied
+webhook_delivered() {
+  for _ in $(seq 1 40); do
+    grep -q '"alertname": "BankopsLatencyBudgetBurnFast"' "$TMP/sink/webhook.jsonl" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  return 1
+}
+check "... and to the ops notification webhook" webhook_delivered
+mail_delivered() {
+  for _ in $(seq 1 40); do
+    grep -qs 'Subject: \[bankops FIRING\] BankopsLatencyBudgetBurnFast stable' "$TMP"/sink/mail-*.eml && return 0
+    sleep 0.5
+  done
+  return 1
+}
+check "... and by e-mail to the on-call address" mail_delivered
 
 # ---- the edge ----
 progress "starting NGINX on 127.0.0.1:$EDGE_PORT in front of the balancer"
