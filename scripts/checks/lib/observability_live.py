@@ -230,6 +230,20 @@ def check_logs(appliance_log, bank_dir, promtail_yml, dashboard_dir):
 
     # the promtail pipelines: every json expression present with its type on the lines it parses
     jobs = {j["job_name"]: j for j in yaml.safe_load(open(promtail_yml))["scrape_configs"]}
+    # every label and structured-metadata key is produced by an earlier stage of its pipeline
+    for job, spec in jobs.items():
+        produced, missing = set(), []
+        for stage in spec["pipeline_stages"]:
+            (kind, conf), = stage.items()
+            if kind == "json":
+                produced |= set(conf["expressions"])
+            elif kind == "regex":
+                produced |= set(re.findall(r"\(\?P<(\w+)>", conf["expression"]))
+            elif kind == "template":
+                produced.add(conf["source"])
+            elif kind in ("labels", "structured_metadata"):
+                missing += [f"{kind}.{k}" for k in conf if k not in produced]
+        report(not missing, f"{job}: every label and structured-metadata key is extracted first", str(missing))
     types = {"time": "timestamp", "status": "integer", "latencyMicros": "integer", "durationMs": "number"}
     for job, lines in (("bankops-appliance", streams["access"]), ("bankops-bank", streams["bank"])):
         exprs = next(s["json"]["expressions"] for s in jobs[job]["pipeline_stages"] if "json" in s)
