@@ -107,6 +107,21 @@ class ConsoleStreamIT {
     return o;
   }
 
+  record Reply(int status, io.vertx.core.MultiMap headers, Buffer body) {}
+
+  /** A whole response: the body is read in the same chain, before the response can end unread. */
+  static Reply fetch(String path, String authorization) throws Exception {
+    return client
+        .request(get(path, authorization))
+        .compose(
+            req ->
+                req.send()
+                    .compose(
+                        resp ->
+                            resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))))
+        .await(10, TimeUnit.SECONDS);
+  }
+
   /** Reads the stream until {@code n} frames arrived, then closes the connection. */
   static List<JsonObject> frames(int n) throws Exception {
     CompletableFuture<List<JsonObject>> done = new CompletableFuture<>();
@@ -141,13 +156,9 @@ class ConsoleStreamIT {
   @Test
   void streamRefusesAMissingOrWrongToken() throws Exception {
     for (String auth : new String[] {null, "Bearer wrong-token-000000000000"}) {
-      HttpClientResponse r =
-          client
-              .request(get("/admin/console/stream", auth))
-              .compose(req -> req.send())
-              .await(10, TimeUnit.SECONDS);
-      JsonObject body = new JsonObject(r.body().await(5, TimeUnit.SECONDS));
-      assertThat(r.statusCode()).isEqualTo(401);
+      Reply r = fetch("/admin/console/stream", auth);
+      JsonObject body = new JsonObject(r.body());
+      assertThat(r.status()).isEqualTo(401);
       assertThat(body.getString("field")).isEqualTo("Authorization");
     }
   }
@@ -160,7 +171,7 @@ class ConsoleStreamIT {
     double seconds = (System.nanoTime() - t0) / 1e9;
 
     // the first frame at once, then one a second
-    assertThat(seconds).isBetween(1.5, 6.0);
+    assertThat(seconds).isBetween(1.5, 10.0);
     assertThat(f.get(1).getLong("atMillis") - f.get(0).getLong("atMillis")).isBetween(700L, 1600L);
     JsonObject frame = f.get(2);
     assertThat(frame.getJsonObject("status").getDouble("canaryPercent")).isNotNull();
@@ -201,25 +212,18 @@ class ConsoleStreamIT {
 
   @Test
   void servesThePageWithoutTokenAndWithAStrictPolicy() throws Exception {
-    HttpClientResponse page =
-        client.request(get("/ui/", null)).compose(r -> r.send()).await(10, TimeUnit.SECONDS);
-    Buffer html = page.body().await(5, TimeUnit.SECONDS);
-    assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.getHeader("Content-Type")).startsWith("text/html");
-    assertThat(page.getHeader("Content-Security-Policy")).contains("default-src 'none'");
-    assertThat(html.toString()).contains("id=\"token\"").contains("console.js");
+    Reply page = fetch("/ui/", null);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.headers().get("Content-Type")).startsWith("text/html");
+    assertThat(page.headers().get("Content-Security-Policy")).contains("default-src 'none'");
+    assertThat(page.body().toString()).contains("id=\"token\"").contains("console.js");
 
-    HttpClientResponse bare =
-        client.request(get("/ui", null)).compose(r -> r.send()).await(10, TimeUnit.SECONDS);
-    assertThat(bare.statusCode()).isEqualTo(302);
-    assertThat(bare.getHeader("Location")).isEqualTo("/ui/");
+    Reply bare = fetch("/ui", null);
+    assertThat(bare.status()).isEqualTo(302);
+    assertThat(bare.headers().get("Location")).isEqualTo("/ui/");
 
-    HttpClientResponse js =
-        client
-            .request(get("/ui/console.js", null))
-            .compose(r -> r.send())
-            .await(10, TimeUnit.SECONDS);
-    assertThat(js.statusCode()).isEqualTo(200);
-    assertThat(js.body().await(5, TimeUnit.SECONDS).length()).isGreaterThan(10_000);
+    Reply js = fetch("/ui/console.js", null);
+    assertThat(js.status()).isEqualTo(200);
+    assertThat(js.body().length()).isGreaterThan(10_000);
   }
 }
