@@ -15,7 +15,9 @@ function axis(extra) {
 
 /** A time axis labelled hh:mm:ss (the default adds a date line that crowds small charts). */
 function timeAxis() {
-  return axis({ values: (u, vals) => vals.map((v) => clock(v * 1000)), space: 70 });
+  // whole seconds only: frames come once a second, and sub-second ticks repeat the same label
+  const incrs = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
+  return axis({ values: (u, vals) => vals.map((v) => clock(v * 1000)), space: 70, incrs });
 }
 
 function msLabel(v) {
