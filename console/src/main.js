@@ -96,7 +96,7 @@ function onFrame(f) {
   renderInstances((f.stats && f.stats.backends) || []);
   renderAutoscaler(f.autoscaler || {});
   state.rollout = f.rollout;
-  renderRollout(f.rollout, state.rolloutApi);
+  renderRollout(f.rollout, state.rolloutApi, pools);
   document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
 }
 

@@ -32,7 +32,7 @@ const CONFIRM = {
 let current = null;
 let apiPresent = false;
 
-export function renderRollout(r, hasApi) {
+export function renderRollout(r, hasApi, pools) {
   current = r;
   apiPresent = hasApi;
   const none = $("rollout-none");
@@ -61,14 +61,15 @@ export function renderRollout(r, hasApi) {
   st.className = `badge ${r.state}`;
   $("ro-percent").textContent = `${r.canaryPercent ?? 0} %`;
   renderSteps(r);
-  renderAnalysis(r.analysis ?? r.lastAnalysis);
+  renderAnalysis(r, pools);
   renderTimeline(r.timeline || []);
 }
 
 function renderSteps(r) {
   const ol = $("ro-steps");
   const steps = Array.isArray(r.steps) ? r.steps.map((s) => (typeof s === "object" ? s.percent ?? s.canaryPercent : s)) : [];
-  const key = `${steps.join(",")}@${r.canaryPercent}`;
+  const gates = new Set(Array.isArray(r.approvalBefore) ? r.approvalBefore : []);
+  const key = `${steps.join(",")}@${r.canaryPercent}/${[...gates].join(",")}`;
   if (ol.dataset.key === key) return;
   ol.dataset.key = key;
   ol.textContent = "";
@@ -78,7 +79,7 @@ function renderSteps(r) {
   }
   for (const s of steps) {
     const li = document.createElement("li");
-    li.textContent = `${s} %`;
+    li.textContent = gates.has(s) ? `${s} % (approval first)` : `${s} %`;
     if (s < r.canaryPercent) li.className = "done";
     if (s === r.canaryPercent) {
       li.className = "current";
@@ -88,37 +89,92 @@ function renderSteps(r) {
   }
 }
 
-/** Figures against thresholds: {name: {value, threshold|max|min, passed|ok}} or plain values. */
-function renderAnalysis(a) {
+/**
+ * The analysis: the figures of the latest analysis on the timeline (else the live 10 s window of
+ * this frame) against the plan's thresholds, the way the controller judges them:
+ *   canary requests >= minRequests (else inconclusive: the step holds)
+ *   canary error rate - stable error rate <= maxErrorRateIncrease
+ *   canary p99 <= maxP99Ratio x stable p99, or within p99SlackMs of it
+ * Shapes other than that are listed as they come.
+ */
+function renderAnalysis(r, pools) {
   const tbody = document.querySelector("#ro-analysis tbody");
+  const rows = [];
+  const t = r.analysis;
+  if (t && typeof t === "object" && "maxErrorRateIncrease" in t) {
+    const analysed = [...(r.timeline || [])].reverse().find((e) => e && e.figures && e.figures.canary && e.figures.stable);
+    let canary;
+    let stable;
+    let source;
+    if (analysed) {
+      canary = analysed.figures.canary;
+      stable = analysed.figures.stable;
+      source = `${String(analysed.event).replaceAll("_", " ")} at ${clock(analysed.at)}`;
+    } else {
+      const w = (p) => (pools && pools[p] && pools[p]["10s"]) || { count: 0, errorRate: 0, p99Micros: 0 };
+      const c = w("canary");
+      const s = w("stable");
+      canary = { count: c.count, errorRate: c.errorRate, p99Ms: c.p99Micros / 1000 };
+      stable = { count: s.count, errorRate: s.errorRate, p99Ms: s.p99Micros / 1000 };
+      source = "live, last 10 s";
+    }
+    // a kill-switch entry carries figures too, judged by the kill switch's own thresholds below
+    const judged = !analysed || analysed.event === "analysis";
+    const enough = judged && canary.count >= t.minRequests;
+    rows.push(["Figures from", source, "", null]);
+    rows.push(["Canary requests", String(canary.count), `≥ ${t.minRequests}`, judged ? (enough ? true : "hold") : null]);
+    const inc = (canary.errorRate - stable.errorRate) * 100;
+    rows.push([
+      "Error rate, canary − stable",
+      `${(canary.errorRate * 100).toFixed(2)} % − ${(stable.errorRate * 100).toFixed(2)} % = ${inc.toFixed(2)} pts`,
+      `≤ ${(t.maxErrorRateIncrease * 100).toFixed(2)} pts`,
+      enough ? inc <= t.maxErrorRateIncrease * 100 + 1e-9 : null,
+    ]);
+    if (stable.count > 0 && stable.p99Ms > 0) {
+      const ratio = canary.p99Ms / stable.p99Ms;
+      const ok = ratio <= t.maxP99Ratio || canary.p99Ms - stable.p99Ms <= t.p99SlackMs;
+      rows.push([
+        "p99, canary ÷ stable",
+        `${canary.p99Ms.toFixed(1)} ms ÷ ${stable.p99Ms.toFixed(1)} ms = ${ratio.toFixed(2)}`,
+        `≤ ${t.maxP99Ratio} (or ≤ +${t.p99SlackMs} ms)`,
+        enough ? ok : null,
+      ]);
+    }
+    const k = r.killSwitch;
+    if (k) {
+      rows.push([
+        "Kill switch",
+        "checked every second",
+        `error rate +${(k.errorRateIncrease * 100).toFixed(1)} pts over ${k.windowSeconds} s (≥ ${k.minRequests} requests)`,
+        null,
+      ]);
+    }
+  } else if (t && typeof t === "object") {
+    for (const [name, v] of Object.entries(t)) rows.push([name, fmt(v), "", null]);
+  }
   tbody.textContent = "";
-  if (!a || typeof a !== "object") {
+  if (!rows.length) {
     tbody.innerHTML = "<tr><td class='muted'>no analysis yet</td></tr>";
     return;
   }
-  for (const [name, v] of Object.entries(a)) {
+  for (const [name, value, limit, ok] of rows) {
     const tr = document.createElement("tr");
     const th = document.createElement("th");
     th.scope = "row";
     th.textContent = name;
-    const value = document.createElement("td");
-    const limit = document.createElement("td");
+    const cells = [value, limit].map((x) => {
+      const td = document.createElement("td");
+      td.textContent = x;
+      return td;
+    });
     const verdict = document.createElement("td");
-    if (v && typeof v === "object" && !Array.isArray(v)) {
-      value.textContent = fmt(v.value ?? v.canary ?? v.observed);
-      const bound = v.threshold ?? v.max ?? v.limit ?? v.min;
-      limit.textContent = bound === undefined ? "" : `threshold ${fmt(bound)}`;
-      const ok = v.passed ?? v.ok ?? v.pass;
-      if (ok !== undefined) {
-        verdict.textContent = ok ? "pass" : "fail";
-        verdict.className = ok ? "pass" : "fail";
-      } else if (v.verdict || v.result) {
-        verdict.textContent = v.verdict || v.result;
-      }
-    } else {
-      value.textContent = fmt(v);
+    if (ok === true || ok === false) {
+      verdict.textContent = ok ? "pass" : "fail";
+      verdict.className = ok ? "pass" : "fail";
+    } else if (ok === "hold") {
+      verdict.textContent = "too few: holds";
     }
-    tr.append(th, value, limit, verdict);
+    tr.append(th, ...cells, verdict);
     tbody.appendChild(tr);
   }
 }
@@ -150,11 +206,19 @@ function renderTimeline(timeline) {
       const strong = document.createElement("strong");
       strong.textContent = String(what).replaceAll("_", " ");
       li.appendChild(strong);
-      const skip = new Set(["at", "time", "timestamp", "ts", "event", "type", "state", "action"]);
+      const skip = new Set(["at", "time", "timestamp", "ts", "event", "type", "state", "action", "message", "reason", "stepPercent"]);
+      const text = e.message ?? e.reason;
+      if (text) li.append(` — ${text}`);
       const rest = Object.entries(e)
         .filter(([k, v]) => !skip.has(k) && v !== null && typeof v !== "object")
-        .map(([k, v]) => (k === "message" || k === "reason" ? String(v) : `${k}=${v}`));
-      if (rest.length) li.append(` — ${rest.join(", ")}`);
+        .map(([k, v]) => `${k}=${v}`);
+      if (rest.length) li.append(` (${rest.join(", ")})`);
+      if (typeof e.stepPercent === "number") {
+        const step = document.createElement("span");
+        step.className = "muted";
+        step.textContent = ` · at ${e.stepPercent} %`;
+        li.appendChild(step);
+      }
     } else {
       li.textContent = String(e);
     }

@@ -37,6 +37,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,11 +144,13 @@ public final class ApplianceMain {
               + config.autoscaler().targetConcurrency()
               + " in flight each");
     }
-    ConsoleModule console = console(vertx, config, appliance, scalingView);
+    AtomicInteger adminPort = new AtomicInteger(config.admin().port());
+    ConsoleModule console = console(vertx, config, appliance, scalingView, adminPort::get);
     AdminServer admin =
         AdminServer.start(
                 vertx, config.admin(), appliance, registry::scrape, List.of(scalingAdmin, console))
             .await(30, TimeUnit.SECONDS);
+    adminPort.set(admin.port()); // the port actually bound (admin.port may be 0)
     toClose.add(0, () -> admin.close().await(10, TimeUnit.SECONDS));
 
     System.out.printf(
@@ -178,14 +182,17 @@ public final class ApplianceMain {
    * serves them, and "no rollout" while that answers 404.
    */
   private static ConsoleModule console(
-      Vertx vertx, ApplianceConfig config, Appliance appliance, Supplier<JsonObject> scaling) {
+      Vertx vertx,
+      ApplianceConfig config,
+      Appliance appliance,
+      Supplier<JsonObject> scaling,
+      IntSupplier adminPort) {
     EjectionCounter ejections = new EjectionCounter();
     appliance.membership().addListener(ejections);
     String host = config.admin().host();
     String loopback = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     RolloutSource rollouts =
-        RolloutSource.overAdminApi(
-            vertx, loopback, () -> config.admin().port(), config.admin().token());
+        RolloutSource.overAdminApi(vertx, loopback, adminPort, config.admin().token());
     return new ConsoleModule(
         new ConsoleFeed(
             vertx, appliance, scaling, rollouts, ejections::ejections, Clock.systemUTC()));
