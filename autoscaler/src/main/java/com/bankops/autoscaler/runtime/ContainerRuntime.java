@@ -2,7 +2,7 @@ package com.bankops.autoscaler.runtime;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -57,11 +57,12 @@ public interface ContainerRuntime extends AutoCloseable {
   List<Instance> list();
 
   /**
-   * CPU and memory of the ready instances by id, sampled at the runtime's own (slower) cadence; an
-   * instance without a sample yet is absent. Empty when the runtime cannot tell.
+   * The CPU time the instance has used since it started (user + system), or empty when the runtime
+   * cannot tell or the instance is unknown. Read at a slow cadence (seconds) from a cheap source:
+   * {@code /proc} or cgroup files, never a call that takes a second per instance.
    */
-  default Map<String, ResourceUsage> usage() {
-    return Map.of();
+  default Optional<Duration> cpuTime(String instanceId) {
+    return Optional.empty();
   }
 
   /**

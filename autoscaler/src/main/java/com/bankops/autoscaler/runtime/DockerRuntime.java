@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -60,8 +61,6 @@ final class DockerRuntime implements ContainerRuntime {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
   // a failed readiness probe is followed by a container state check every this many probes
   private static final int INSPECT_EVERY_PROBES = 5;
-  // CPU and memory from cgroup files: slower than the 1 s loop tick, as the issue asks
-  static final Duration USAGE_INTERVAL = Duration.ofSeconds(5);
 
   private final DockerRuntimeConfig config;
   private final DockerClient docker;
@@ -113,9 +112,6 @@ final class DockerRuntime implements ContainerRuntime {
     }
     long every = config.watchInterval().toNanos();
     scheduler.scheduleWithFixedDelay(() -> submit(this::watch), every, every, TimeUnit.NANOSECONDS);
-    long sampleEvery = USAGE_INTERVAL.toNanos();
-    scheduler.scheduleWithFixedDelay(
-        () -> submit(this::sampleUsage), sampleEvery, sampleEvery, TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -153,35 +149,14 @@ final class DockerRuntime implements ContainerRuntime {
         .toList();
   }
 
+  /** From the container's cgroup files (microseconds to read), not Docker's stats call. */
   @Override
-  public Map<String, ResourceUsage> usage() {
-    Map<String, ResourceUsage> out = new LinkedHashMap<>();
-    for (Managed m : instances.values()) {
-      ResourceUsage u = m.usage;
-      if (m.ready != null && !m.stopping && u != null) {
-        out.put(m.id, u);
-      }
+  public Optional<Duration> cpuTime(String instanceId) {
+    Managed m = instances.get(instanceId);
+    if (m == null || m.containerId == null || m.stopping) {
+      return Optional.empty();
     }
-    return Map.copyOf(out);
-  }
-
-  /** One cgroup reading per ready container; usage is the rate since the previous reading. */
-  private void sampleUsage() {
-    for (Managed m : instances.values()) {
-      if (m.ready == null || m.stopping || m.containerId == null) {
-        continue;
-      }
-      cgroups
-          .read(m.containerId, System.nanoTime())
-          .ifPresent(
-              now -> {
-                CgroupSample before = m.lastSample;
-                if (before != null) {
-                  m.usage = ResourceUsage.between(before, now, Instant.now());
-                }
-                m.lastSample = now;
-              });
-    }
+    return cgroups.read(m.containerId, System.nanoTime()).map(s -> Duration.ofNanos(s.cpuNanos()));
   }
 
   /**
@@ -686,8 +661,6 @@ final class DockerRuntime implements ContainerRuntime {
     volatile String containerId;
     volatile Instance ready;
     volatile boolean stopping;
-    volatile CgroupSample lastSample;
-    volatile ResourceUsage usage;
 
     Managed(
         long sequence,

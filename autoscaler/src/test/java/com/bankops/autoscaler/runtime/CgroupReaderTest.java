@@ -1,15 +1,13 @@
 package com.bankops.autoscaler.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The three cgroup layouts dockerd uses, as files in a temporary root; and the rate between. */
+/** The three cgroup layouts dockerd uses, as files in a temporary root. */
 class CgroupReaderTest {
   private static final String ID = "abc123";
   @TempDir Path root;
@@ -40,21 +38,6 @@ class CgroupReaderTest {
     assertThat(new CgroupReader(root).read(ID, 1)).isEmpty();
     write("cpuacct/docker/" + ID + "/cpuacct.usage", "lots\n");
     assertThat(new CgroupReader(root).read(ID, 1)).isEmpty();
-  }
-
-  @Test
-  void usageIsCpuTimeOverWallTimeAndACounterResetCountsAsNone() {
-    Instant at = Instant.parse("2026-11-25T20:00:00Z");
-    CgroupSample t0 = new CgroupSample(1_200_000_000L, 100, 0);
-    CgroupSample t1 = new CgroupSample(1_700_000_000L, 300, 1_000_000_000L);
-
-    ResourceUsage u = ResourceUsage.between(t0, t1, at);
-    assertThat(u.cpuCores()).isCloseTo(0.5, within(1e-9));
-    assertThat(u.memoryBytes()).isEqualTo(300);
-    assertThat(u.measuredAt()).isEqualTo(at);
-
-    assertThat(ResourceUsage.between(t1, t0, at).cpuCores()).isZero();
-    assertThat(ResourceUsage.between(t0, t0, at).cpuCores()).isZero();
   }
 
   private void write(String relative, String content) throws Exception {

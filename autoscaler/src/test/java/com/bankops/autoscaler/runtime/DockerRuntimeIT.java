@@ -191,26 +191,27 @@ class DockerRuntimeIT {
   }
 
   @Test
-  void itsUsageComesFromCgroupsAndAContainerKilledFromOutsideDropsOutOfTheList() throws Exception {
+  void itsCpuTimeComesFromCgroupsAndAContainerKilledFromOutsideDropsOutOfTheList()
+      throws Exception {
     ContainerRuntime runtime = runtime(config(APPLIANCE).withWatchInterval(Duration.ofMillis(500)));
     InstanceSpec spec = InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()));
     Instance instance = runtime.start(spec).get(120, TimeUnit.SECONDS);
     String c =
         DockerEngine.containerIds("label=" + DockerLabels.INSTANCE + "=" + instance.id()).get(0);
 
-    // CPU and memory from its cgroup files, at the runtime's slower cadence (two readings)
-    await()
-        .atMost(DockerRuntime.USAGE_INTERVAL.multipliedBy(3))
-        .until(() -> runtime.usage().containsKey(instance.id()));
-    ResourceUsage usage = runtime.usage().get(instance.id());
-    assertThat(usage.memoryBytes()).as("a JVM's memory").isGreaterThan(20L << 20);
-    assertThat(usage.cpuCores())
-        .isBetween(0.0, (double) Runtime.getRuntime().availableProcessors());
+    // CPU time from its cgroup files: it grows while the instance serves
+    Duration before = runtime.cpuTime(instance.id()).orElseThrow();
+    assertThat(before).as("a JVM that started").isGreaterThan(Duration.ofMillis(100));
+    for (int i = 0; i < 200; i++) {
+      assertThat(get(instance, "/health/ready").statusCode()).isEqualTo(200);
+    }
+    assertThat(runtime.cpuTime(instance.id()).orElseThrow()).isGreaterThan(before);
+    assertThat(runtime.cpuTime("no-such-instance")).isEmpty();
 
     assertThat(DockerEngine.run(List.of("docker", "kill", c), 30).code()).isZero();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> runtime.list().isEmpty());
-    assertThat(runtime.usage()).isEmpty();
+    assertThat(runtime.cpuTime(instance.id())).isEmpty();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> DockerEngine.containerIds("id=" + c).isEmpty());
