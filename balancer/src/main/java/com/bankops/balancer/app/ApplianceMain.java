@@ -9,8 +9,13 @@ import com.bankops.balancer.admin.AdminServer;
 import com.bankops.balancer.config.AdminConfig;
 import com.bankops.balancer.config.ApplianceConfig;
 import com.bankops.balancer.config.ConfigException;
+import com.bankops.balancer.notify.NotificationSink;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
+import com.bankops.balancer.rollout.RolloutAdminModule;
+import com.bankops.balancer.rollout.RolloutController;
+import com.bankops.balancer.rollout.RolloutSettings;
+import com.bankops.balancer.rollout.RolloutStore;
 import com.bankops.balancer.scaling.Autoscaling;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -109,6 +114,7 @@ public final class ApplianceMain {
     toClose.add(0, () -> appliance.stop().await(10, TimeUnit.SECONDS));
     initial.forEach(b -> appliance.membership().add(b));
     AdminModule scalingAdmin = Autoscaling.unavailableAdminModule();
+    AdminModule rolloutAdmin = RolloutAdminModule.unavailable();
     if (runtime != null) {
       Autoscaling scaling =
           Autoscaling.start(
@@ -122,6 +128,20 @@ public final class ApplianceMain {
               Clock.systemUTC());
       toClose.add(0, scaling);
       scalingAdmin = scaling.adminModule();
+      // the lead wires the real notification sink (webhook/SMTP) here
+      RolloutController rollouts =
+          RolloutController.start(
+              appliance,
+              runtime,
+              new RolloutStore(dataDir.resolve("rollouts.json")),
+              NotificationSink.NONE,
+              registry,
+              Clock.systemUTC(),
+              System::nanoTime,
+              RolloutSettings.of(stableSpec.env()),
+              scaling.loop()::replaceSpec);
+      toClose.add(0, rollouts);
+      rolloutAdmin = new RolloutAdminModule(rollouts);
       progress(
           "autoscaler "
               + (config.autoscaler().enabled() ? "on" : "off (enable: PUT /admin/autoscaler)")
@@ -134,7 +154,12 @@ public final class ApplianceMain {
               + " in flight each");
     }
     AdminServer admin =
-        AdminServer.start(vertx, config.admin(), appliance, registry::scrape, List.of(scalingAdmin))
+        AdminServer.start(
+                vertx,
+                config.admin(),
+                appliance,
+                registry::scrape,
+                List.of(scalingAdmin, rolloutAdmin))
             .await(30, TimeUnit.SECONDS);
     toClose.add(0, () -> admin.close().await(10, TimeUnit.SECONDS));
 
@@ -146,6 +171,7 @@ public final class ApplianceMain {
             + "    admin token:          %s  (also in %s)%n"
             + "  try: ./bankops status | ./bankops canary 10 | ./bankops stats"
             + " | ./bankops autoscaler%n"
+            + "       ./bankops rollout start 1.1.0 | ./bankops rollout status%n"
             + "  Ctrl-C stops everything.%n%n",
         config.http().host(),
         config.http().port(),

@@ -50,7 +50,9 @@ class AdminApiIT {
                 () -> "# TYPE bankops_up gauge\nbankops_up 1\n",
                 // the contract's autoscaler operations must have handlers; their own IT is
                 // scaling.AutoscalerIT
-                List.of(Autoscaling.unavailableAdminModule()))
+                List.of(
+                    Autoscaling.unavailableAdminModule(),
+                    com.bankops.balancer.rollout.RolloutAdminModule.unavailable()))
             // generous: building the router from the OpenAPI document took >10 s on a machine at
             // load 14; it takes well under a second normally
             .await(60, TimeUnit.SECONDS);

@@ -137,7 +137,9 @@ class AutoscalerIT {
                 new AdminConfig("127.0.0.1", 0, TOKEN),
                 appliance,
                 registry::scrape,
-                List.of(scaling.adminModule()))
+                List.of(
+                    scaling.adminModule(),
+                    com.bankops.balancer.rollout.RolloutAdminModule.unavailable()))
             .await(10, TimeUnit.SECONDS);
     for (int i = 0; i < 4; i++) {
       HttpResponse<String> r =
