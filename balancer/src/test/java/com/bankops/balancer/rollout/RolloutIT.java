@@ -135,8 +135,7 @@ class RolloutIT {
               System::nanoTime,
               RolloutSettings.of(Map.of("BANK_DB_URL", db.url()))
                   .withKnownVersions(Set.of("1.1.0", "1.2.0", "1.3.0", "1.4.0", "2.0.0"))
-                  .withTimings(
-                      Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofSeconds(3)),
+                  .withTimings(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(3)),
               stableSpec::set);
       admin =
           AdminServer.start(
@@ -207,7 +206,8 @@ class RolloutIT {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                Set.of("rolled_back", "promoted").contains(current().getString("state"))
+                Set.of("none", "rolled_back", "promoted")
+                        .contains(current().getString("state", "none"))
                     && runtime.list().stream().noneMatch(i -> i.pool().equals("canary")));
     assertThat(stack.appliance.membership().snapshot().canaryBasisPoints()).isZero();
   }
@@ -319,13 +319,17 @@ class RolloutIT {
       long failed = load.samples.stream().filter(s -> s.status >= 500).count();
       long canaryFailed = canary.stream().filter(s -> s.status >= 500).count();
       Duration toZero = Duration.between(firstCanary, shareZero);
+      Instant firstFailure =
+          canary.stream().filter(s -> s.status >= 500).findFirst().orElseThrow().at;
       figures(
           String.format(
               "error-rate canary (BANK_FAULT_ERROR_RATE=0.2, share 10%%, kill switch 1 s tick):"
-                  + " first canary response -> share 0: %d ms; share up -> share 0: %d ms;"
+                  + " first canary response -> share 0: %d ms; first canary failure -> share 0:"
+                  + " %d ms; share up -> share 0: %d ms;"
                   + " last canary response %d ms after share 0; client requests %d, canary %d,"
                   + " failed %d (%.2f%% of all, %.1f%% of canary); %s",
               toZero.toMillis(),
+              Duration.between(firstFailure, shareZero).toMillis(),
               Duration.between(shareUp, shareZero).toMillis(),
               Duration.between(shareZero, lastCanary).toMillis(),
               load.samples.size(),
@@ -334,6 +338,7 @@ class RolloutIT {
               100.0 * failed / load.samples.size(),
               100.0 * canaryFailed / canary.size(),
               r.getString("reason")));
+      // the goal is < 2 s from the breach; 3 s leaves room for a loaded CI machine
       assertThat(toZero).as("first canary request to share 0").isLessThan(Duration.ofSeconds(3));
       assertThat(failed).as("stable requests never fail").isEqualTo(canaryFailed);
       // the notification carries the reason and the figures
