@@ -138,7 +138,11 @@ public final class ApplianceMain {
               registry,
               Clock.systemUTC(),
               System::nanoTime,
-              RolloutSettings.of(stableSpec.env()),
+              RolloutSettings.of(stableSpec.env())
+                  .withTimings(
+                      Duration.ofSeconds(1),
+                      Duration.ofMillis(config.drain().deadlineMs()),
+                      Duration.ofMillis(config.autoscaler().stopGraceMs())),
               scaling.loop()::replaceSpec);
       toClose.add(0, rollouts);
       rolloutAdmin = new RolloutAdminModule(rollouts);

@@ -43,6 +43,7 @@ public final class RolloutJson {
             .put("step", r.stepIndex() + 1)
             .put("steps", new JsonArray(RolloutPlan.percents(p.stepsBasisPoints())))
             .put("stepSeconds", p.stepDuration().toMillis() / 1000.0)
+            .put("warmupSeconds", p.warmup().toMillis() / 1000.0)
             .put("promoting", r.promoting())
             .put("reason", r.reason())
             .put("env", new JsonObject(new LinkedHashMap<>(r.env())))
@@ -180,7 +181,13 @@ public final class RolloutJson {
         approval.add(basisPoints("approvalBefore[" + i + "]", ap.getValue(i)));
       }
     }
-    return new RolloutPlan(steps, step, t, approval, k);
+    Duration warmup = d.warmup();
+    if (body.containsKey("warmupSeconds")) {
+      double secs = number("warmupSeconds", body.getValue("warmupSeconds"));
+      AnalysisThresholds.check(secs >= 0 && secs <= 600, "warmupSeconds", secs, "0..600");
+      warmup = Duration.ofMillis(Math.round(secs * 1000));
+    }
+    return new RolloutPlan(steps, step, t, approval, k, warmup);
   }
 
   private static int basisPoints(String field, Object v) {

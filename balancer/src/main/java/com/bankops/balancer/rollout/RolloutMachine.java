@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * <pre>
  *   start ─► running, step -1 (canary instances starting, share 0)
- *   canaryReady ─► enter step 0
+ *   canaryReady ─► enter step 0; its window starts after the warm-up
  *   enter step i: approval needed ─► awaiting_approval (share stays) ─ approve ─► running at i
  *                 else            ─► running at i, window [now, now + stepDuration)
  *   analysed: pass ─► enter i+1, or at the last step promoting
@@ -64,7 +64,16 @@ public final class RolloutMachine {
     if (next.phase() != Phase.RUNNING || next.stepIndex() >= 0) {
       return next;
     }
-    return enter(next, 0, now);
+    return warmUp(enter(next, 0, now), now);
+  }
+
+  /** The analysis window of the running step starts after the warm-up. */
+  static Rollout warmUp(Rollout r, Instant now) {
+    if (r.phase() != Phase.RUNNING || r.plan().warmup().isZero()) {
+      return r;
+    }
+    Instant from = now.plus(r.plan().warmup());
+    return r.withStep(r.stepIndex(), from, from.plus(r.plan().stepDuration()), -1);
   }
 
   static Rollout enter(Rollout r, int index, Instant now) {
@@ -232,7 +241,9 @@ public final class RolloutMachine {
   public static Rollout restarted(Rollout r, Instant now) {
     Rollout logged = r.log(now, "restarted", "appliance restarted; " + r.phase().wire(), Map.of());
     if (r.phase() == Phase.RUNNING && r.stepIndex() >= 0 && !r.promoting()) {
-      return logged.withStep(r.stepIndex(), now, now.plus(r.plan().stepDuration()), -1);
+      // the canary instances may be new ones: the window starts after a warm-up
+      return warmUp(
+          logged.withStep(r.stepIndex(), now, now.plus(r.plan().stepDuration()), -1), now);
     }
     return logged;
   }

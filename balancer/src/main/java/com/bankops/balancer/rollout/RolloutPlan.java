@@ -15,19 +15,25 @@ import java.util.TreeSet;
  * @param stepDuration the analysis window of a step; an inconclusive step holds for another one
  * @param approvalBeforeBasisPoints steps that wait for {@code approve} before the share rises to
  *     them; each must be one of the steps
+ * @param warmup after the canary instances come up (and after a restart), the first analysis window
+ *     starts this much later: a fresh JVM's first requests (class loading, JIT, opening database
+ *     connections) are slow, and on a few dozen samples one of them is the p99
  */
 public record RolloutPlan(
     List<Integer> stepsBasisPoints,
     Duration stepDuration,
     AnalysisThresholds analysis,
     Set<Integer> approvalBeforeBasisPoints,
-    KillSwitch killSwitch) {
+    KillSwitch killSwitch,
+    Duration warmup) {
 
   public static final List<Integer> DEFAULT_STEPS = List.of(100, 500, 2500, 5000, 10_000);
   public static final Duration DEFAULT_STEP_DURATION = Duration.ofSeconds(30);
   public static final Duration MIN_STEP_DURATION = Duration.ofMillis(500);
   public static final Duration MAX_STEP_DURATION = Duration.ofHours(1);
   public static final int MAX_STEPS = 20;
+  public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(10);
+  public static final Duration MAX_WARMUP = Duration.ofMinutes(10);
 
   public RolloutPlan {
     stepsBasisPoints = List.copyOf(stepsBasisPoints);
@@ -52,6 +58,11 @@ public record RolloutPlan(
         "stepSeconds",
         stepDuration.toMillis() / 1000.0,
         "0.5..3600");
+    AnalysisThresholds.check(
+        !warmup.isNegative() && warmup.compareTo(MAX_WARMUP) <= 0,
+        "warmupSeconds",
+        warmup.toMillis() / 1000.0,
+        "0..600");
     for (int bp : approvalBeforeBasisPoints) {
       AnalysisThresholds.check(
           stepsBasisPoints.contains(bp),
@@ -67,7 +78,8 @@ public record RolloutPlan(
         DEFAULT_STEP_DURATION,
         AnalysisThresholds.DEFAULTS,
         Set.of(),
-        KillSwitch.DEFAULTS);
+        KillSwitch.DEFAULTS,
+        DEFAULT_WARMUP);
   }
 
   public int steps() {

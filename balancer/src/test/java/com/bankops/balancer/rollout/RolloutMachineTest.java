@@ -92,6 +92,19 @@ class RolloutMachineTest {
   }
 
   @Test
+  void theFirstWindowStartsAfterTheWarmUpWhileTheShareAppliesAtOnce() {
+    Rollout r = run("ready", Set.of(), Duration.ofSeconds(5));
+    assertThat(r.stepPercent()).isEqualTo(1.0);
+    assertThat(r.stepStartedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(RolloutMachine.analysisDue(r, T0.plusSeconds(14))).isFalse();
+    assertThat(RolloutMachine.analysisDue(r, T0.plusSeconds(15))).isTrue();
+    Rollout next = run("ready +15 pass", Set.of(), Duration.ofSeconds(5));
+    assertThat(next.stepStartedAt()).as("later steps: no warm-up").isEqualTo(T0.plusSeconds(15));
+    Rollout restarted = run("ready +15 pass +3 restart", Set.of(), Duration.ofSeconds(5));
+    assertThat(restarted.stepStartedAt()).isEqualTo(T0.plusSeconds(23));
+  }
+
+  @Test
   void awaitingApprovalAndPausedAreNeverAnalysed() {
     assertThat(
             RolloutMachine.analysisDue(
@@ -147,13 +160,18 @@ class RolloutMachineTest {
   }
 
   static Rollout run(String script, Set<Integer> approvalBefore) {
+    return run(script, approvalBefore, Duration.ZERO);
+  }
+
+  static Rollout run(String script, Set<Integer> approvalBefore, Duration warmup) {
     RolloutPlan plan =
         new RolloutPlan(
             List.of(100, 500, 2500, 10_000),
             Duration.ofSeconds(10),
             AnalysisThresholds.DEFAULTS,
             approvalBefore,
-            KillSwitch.DEFAULTS);
+            KillSwitch.DEFAULTS,
+            warmup);
     Instant now = T0;
     Rollout r = RolloutMachine.start("r1", "1.1.0", Map.of("A", "b"), plan, now);
     for (String word : script.split(" ")) {

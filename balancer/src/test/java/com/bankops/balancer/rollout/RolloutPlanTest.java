@@ -19,6 +19,7 @@ class RolloutPlanTest {
     assertThat(p.stepDuration()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.analysis()).isEqualTo(AnalysisThresholds.DEFAULTS);
     assertThat(p.approvalBeforeBasisPoints()).isEmpty();
+    assertThat(p.warmup()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -44,6 +45,7 @@ class RolloutPlanTest {
         "{\"steps\": []}                              | steps: [] (expected: 1..20 steps)",
         "{\"steps\": [\"ten\"]}                       | steps[0]: ten (expected: a number)",
         "{\"stepSeconds\": 0.1}                       | stepSeconds: 0.1 (expected: 0.5..3600)",
+        "{\"warmupSeconds\": -1}                      | warmupSeconds: -1.0 (expected: 0..600)",
         "{\"approvalBefore\": [7]}                    | approvalBefore: 7.0 (expected: one of the steps",
         "{\"analysis\": {\"maxP99Ratio\": 0.5}}       | analysis.maxP99Ratio: 0.5",
         "{\"analysis\": {\"minRequests\": 0}}         | analysis.minRequests: 0",
