@@ -1,14 +1,20 @@
 package com.bankops.balancer.scaling;
 
+import com.bankops.autoscaler.loop.Decision;
+import com.bankops.autoscaler.loop.Direction;
 import com.bankops.autoscaler.loop.LoopSettings;
 import com.bankops.autoscaler.loop.ReconcileLoop;
+import com.bankops.autoscaler.loop.ScalingListener;
 import com.bankops.autoscaler.runtime.ContainerRuntime;
 import com.bankops.autoscaler.runtime.InstanceSpec;
 import com.bankops.balancer.admin.AdminModule;
 import com.bankops.balancer.app.Appliance;
 import com.bankops.balancer.config.AutoscalerSettings;
+import com.bankops.balancer.notify.ScalingNotifications;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +38,7 @@ import java.util.function.LongSupplier;
 public final class Autoscaling implements AutoCloseable {
   private final ReconcileLoop loop;
   private final ScheduledExecutorService scheduler;
-  private final AdminModule admin;
+  private final ScalingAdminModule admin;
 
   private Autoscaling(ReconcileLoop loop, ScheduledExecutorService scheduler, String kind) {
     this.loop = loop;
@@ -77,7 +83,7 @@ public final class Autoscaling implements AutoCloseable {
                 clock),
             runtime,
             new MembershipBackendRegistry(appliance, vertx, nanoClock),
-            reporter,
+            new Both(reporter, new ScalingNotifications(appliance.notifications())),
             clock);
     reporter.bind(loopSettings.pools().keySet(), loop);
     ScheduledExecutorService scheduler =
@@ -100,8 +106,46 @@ public final class Autoscaling implements AutoCloseable {
     return admin;
   }
 
+  /** What {@code GET /admin/autoscaler} shows plus the newest {@code decisions} (the console). */
+  public JsonObject view(int decisions) {
+    JsonArray list = new JsonArray();
+    for (Decision d : loop.decisions(decisions)) {
+      list.add(DecisionJson.decision(d));
+    }
+    return admin.view().put("decisions", list);
+  }
+
+  /** {@link #view(int)} of an appliance without the autoscaler. */
+  public static JsonObject unavailableView() {
+    return new JsonObject()
+        .put("available", false)
+        .put("enabled", false)
+        .put("decisions", new JsonArray());
+  }
+
   public ReconcileLoop loop() {
     return loop;
+  }
+
+  /** Reports to the log and metrics first, then to the notifications. */
+  private record Both(ScalingListener first, ScalingListener second) implements ScalingListener {
+    @Override
+    public void decided(Decision decision) {
+      first.decided(decision);
+      second.decided(decision);
+    }
+
+    @Override
+    public void scaled(String pool, Direction direction, int instances) {
+      first.scaled(pool, direction, instances);
+      second.scaled(pool, direction, instances);
+    }
+
+    @Override
+    public void failed(String pool, String what) {
+      first.failed(pool, what);
+      second.failed(pool, what);
+    }
   }
 
   /** Stops ticking; actions already running finish on the runtime's threads. */

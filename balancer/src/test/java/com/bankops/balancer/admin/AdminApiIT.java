@@ -6,6 +6,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.bankops.balancer.config.AdminConfig;
+import com.bankops.balancer.console.ConsoleFeed;
+import com.bankops.balancer.console.ConsoleModule;
+import com.bankops.balancer.console.RolloutSource;
 import com.bankops.balancer.scaling.Autoscaling;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +18,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +56,16 @@ class AdminApiIT {
                 // scaling.AutoscalerIT
                 List.of(
                     Autoscaling.unavailableAdminModule(),
-                    com.bankops.balancer.rollout.RolloutAdminModule.unavailable()))
+                    com.bankops.balancer.rollout.RolloutAdminModule.unavailable(),
+                    // the console's stream has its own IT (ConsoleStreamIT)
+                    new ConsoleModule(
+                        new ConsoleFeed(
+                            vertx,
+                            control,
+                            Autoscaling::unavailableView,
+                            RolloutSource.none(),
+                            id -> 0,
+                            Clock.systemUTC()))))
             // generous: building the router from the OpenAPI document took >10 s on a machine at
             // load 14; it takes well under a second normally
             .await(60, TimeUnit.SECONDS);
@@ -329,6 +342,18 @@ class AdminApiIT {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.getHeader("Content-Type")).startsWith("application/yaml");
       assertThat(r.body().getBytes()).isEqualTo(AdminRouter.contractBytes());
+    }
+
+    @Test
+    void serviceDiscoveryListsTheApplianceAndEveryBackendWithoutToken() throws Exception {
+      HttpResponse<Buffer> r = send(HttpMethod.GET, "/sd/targets", null, null, null);
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.getHeader("Content-Type")).startsWith("application/json");
+      io.vertx.core.json.JsonArray groups = r.bodyAsJsonArray();
+      assertThat(groups).hasSize(1 + control.backends().getJsonArray("backends").size());
+      assertThat(groups.getJsonObject(0).getJsonObject("labels").getString("job"))
+          .isEqualTo("bankops-appliance");
     }
 
     @Test

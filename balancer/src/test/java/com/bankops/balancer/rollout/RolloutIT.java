@@ -145,7 +145,16 @@ class RolloutIT {
                   registry::scrape,
                   List.of(
                       new RolloutAdminModule(controller),
-                      com.bankops.balancer.scaling.Autoscaling.unavailableAdminModule()))
+                      com.bankops.balancer.scaling.Autoscaling.unavailableAdminModule(),
+                      // the console's stream has its own IT (ConsoleStreamIT)
+                      new com.bankops.balancer.console.ConsoleModule(
+                          new com.bankops.balancer.console.ConsoleFeed(
+                              vertx,
+                              appliance,
+                              com.bankops.balancer.scaling.Autoscaling::unavailableView,
+                              com.bankops.balancer.console.RolloutSource.none(),
+                              id -> 0,
+                              Clock.systemUTC()))))
               .await(10, TimeUnit.SECONDS);
     }
 
@@ -428,10 +437,12 @@ class RolloutIT {
               "POST",
               "/admin/rollouts",
               "{\"version\": \"2.0.0\", \"steps\": [5, 25, 50, 100], \"stepSeconds\": 2,"
-                  + " \"warmupSeconds\": 3, \"approvalBefore\": [50],"
-                  // shared 2-core machine: tens of samples per step, so a single GC or
-                  // scheduling pause is the p99; the latency test shows +200 ms still fails
-                  + " \"analysis\": {\"minRequests\": 10, \"p99SlackMs\": 100}}");
+                  + " \"approvalBefore\": [50],"
+                  // default warm-up (10 s). A fresh bank opens its database connections lazily,
+                  // ~150 ms each on this shared 2-core machine, and with tens of samples per step
+                  // one such request is the p99: hence the slack; +200 ms still fails (latency
+                  // test)
+                  + " \"analysis\": {\"minRequests\": 10, \"p99SlackMs\": 150}}");
       assertThat(started.status()).as(started.text()).isEqualTo(201);
       awaitState("awaiting_approval", r -> true, Duration.ofSeconds(90));
       Thread.sleep(3000);
