@@ -15,7 +15,6 @@ import com.bankops.balancer.console.ConsoleFeed;
 import com.bankops.balancer.console.ConsoleModule;
 import com.bankops.balancer.console.EjectionCounter;
 import com.bankops.balancer.console.RolloutSource;
-import com.bankops.balancer.notify.NotificationSink;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
 import com.bankops.balancer.rollout.RolloutAdminModule;
@@ -143,13 +142,13 @@ public final class ApplianceMain {
               Clock.systemUTC());
       toClose.add(0, scaling);
       scalingAdmin = scaling.adminModule();
-      // the lead wires the real notification sink (webhook/SMTP) here
+      // rollout events go to the configured webhooks and e-mail (NONE when notifications are off)
       RolloutController rollouts =
           RolloutController.start(
               appliance,
               runtime,
               new RolloutStore(dataDir.resolve("rollouts.json")),
-              NotificationSink.NONE,
+              appliance.notifications(),
               registry,
               Clock.systemUTC(),
               System::nanoTime,
