@@ -98,7 +98,8 @@ check "steps not increasing are refused naming steps" refused_naming steps 1.1.0
 
 echo "rollout-cli: healthy 1.1.0, steps 50 and 100 %, 2 s each"
 : >"$tmp/codes"
-if timeout 180 ./bankops rollout start 1.1.0 --steps 50,100 --step-seconds 2 --min-requests 5 --watch >"$tmp/ok.out" 2>&1; then ok=1; else ok=0; fi
+# a handful of requests per step on a shared machine: latency is noise here (RolloutIT judges it)
+if timeout 240 ./bankops rollout start 1.1.0 --steps 50,100 --step-seconds 2 --min-requests 5 --max-p99-ratio 20 --watch >"$tmp/ok.out" 2>&1; then ok=1; else ok=0; fi
 cat "$tmp/ok.out"
 check "healthy rollout ends promoted" test "$ok" = 1
 check "progress shows the 50 % step" in_file "step_advanced.*50.0%" "$tmp/ok.out"

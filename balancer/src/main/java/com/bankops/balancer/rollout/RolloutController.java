@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *   start:     validate → running (share 0) → start canary instances → add to canary pool → step 1
  *   each tick: kill switch (last 2 s) → trips: share 0 at once, then drain and stop the canary
  *              analysis due → pass (start more canary instances first if the next share needs
- *              them) / fail / hold
+ *              them; the next window then starts after the warm-up) / fail / hold
  *   promote:   share 100 → start the version as stable instances → autoscaler spec → drain and stop
  *              the old stable → share 0 → drain and stop the canary → promoted
  *   restart:   share 0 → rolling_back: finish it; active: adopt the recorded canary instances (or
@@ -312,7 +312,10 @@ public final class RolloutController implements AutoCloseable {
                         RolloutMachine.rollBack(
                             c, "canary scale-out failed: " + rootMessage(error), Map.of(), at));
                   } else if (c.stepIndex() == r.stepIndex() && RolloutMachine.analysisDue(c, at)) {
-                    update(RolloutMachine.analysed(c, v, canary, stable, at));
+                    // the new instances are cold: the next step's window starts after a warm-up
+                    update(
+                        RolloutMachine.warmUp(
+                            RolloutMachine.analysed(c, v, canary, stable, at), at));
                   }
                 },
                 executor);

@@ -67,8 +67,8 @@ public final class RolloutMachine {
     return warmUp(enter(next, 0, now), now);
   }
 
-  /** The analysis window of the running step starts after the warm-up. */
-  static Rollout warmUp(Rollout r, Instant now) {
+  /** The analysis window of the running step starts after the warm-up (fresh instances). */
+  public static Rollout warmUp(Rollout r, Instant now) {
     if (r.phase() != Phase.RUNNING || r.plan().warmup().isZero()) {
       return r;
     }
