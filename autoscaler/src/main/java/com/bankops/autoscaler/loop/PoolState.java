@@ -19,7 +19,10 @@ final class PoolState {
   private static final int STARTUP_SAMPLES = 50;
 
   final String name;
-  final InstanceSpec spec;
+
+  /** What a scale-out starts; a promoted rollout replaces it with the new version. */
+  InstanceSpec spec;
+
   final SignalWindow concurrency;
   ScalingHistory history = ScalingHistory.EMPTY;
   HoltForecaster forecaster = HoltForecaster.withDefaults();

@@ -398,6 +398,26 @@ public final class ReconcileLoop implements AutoCloseable {
     this.enabled = enable;
   }
 
+  /**
+   * From now on a scale-out of {@code spec.pool()} starts {@code spec} (a rollout promoted a new
+   * version). Running instances are left alone; whoever replaced the version drains the old ones.
+   *
+   * @throws IllegalArgumentException if the loop does not manage that pool
+   */
+  public synchronized void replaceSpec(InstanceSpec spec) {
+    PoolState p = pools.get(spec.pool());
+    if (p == null) {
+      throw new IllegalArgumentException(
+          "pool: " + spec.pool() + " (expected: one of " + pools.keySet() + ")");
+    }
+    p.spec = spec;
+  }
+
+  /** The current spec of a managed pool. */
+  public synchronized Optional<InstanceSpec> spec(String pool) {
+    return Optional.ofNullable(pools.get(pool)).map(p -> p.spec);
+  }
+
   /** The firing alerts' replica floors; the admin API's Alertmanager hook changes them. */
   public AlertFloors alertFloors() {
     return floors;

@@ -1,6 +1,7 @@
 package com.bankops.autoscaler.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.bankops.autoscaler.loop.Fakes.FakeClock;
@@ -113,6 +114,21 @@ class ReconcileLoopTest {
     assertThat(d.action()).isEqualTo(started == 0 ? "none" : "start " + started);
     assertThat(runtime.specs)
         .allSatisfy(s -> assertThat(s.env()).containsEntry("BANK_DB_URL", "jdbc:postgresql://x"));
+  }
+
+  @Test
+  void aReplacedSpecIsWhatTheNextScaleOutStarts() {
+    ReconcileLoop loop = loop(CONFIG, 1);
+    InstanceSpec promoted =
+        InstanceSpec.of("stable", "2.0.0").withEnv(Map.of("BANK_DB_URL", "jdbc:postgresql://y"));
+    loop.replaceSpec(promoted);
+    assertThat(loop.spec("stable")).contains(promoted);
+    ticks(loop, 10, 10.0);
+    ticks(loop, 1, 40.0);
+    assertThat(runtime.specs).isNotEmpty().allSatisfy(s -> assertThat(s).isEqualTo(promoted));
+    assertThatThrownBy(() -> loop.replaceSpec(InstanceSpec.of("canary", "2.0.0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("pool: canary");
   }
 
   @Test

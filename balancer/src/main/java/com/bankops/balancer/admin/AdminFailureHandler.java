@@ -33,7 +33,8 @@ final class AdminFailureHandler implements Handler<RoutingContext> {
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"|'([^']+)'");
   private static final Pattern PARAMETER =
       Pattern.compile("(?:path|query|header|cookie) parameter (\\S+)");
-  private static final Pattern LEADING_FIELD = Pattern.compile("^([A-Za-z][A-Za-z0-9_.]*): ");
+  private static final Pattern LEADING_FIELD =
+      Pattern.compile("^([A-Za-z][A-Za-z0-9_.\\[\\]-]*): ");
 
   @Override
   public void handle(RoutingContext rc) {
@@ -94,7 +95,8 @@ final class AdminFailureHandler implements Handler<RoutingContext> {
       Matcher m = LEADING_FIELD.matcher(message);
       return AdminError.invalid(m.find() ? m.group(1) : "body", message);
     }
-    return AdminError.conflict("", message);
+    Matcher m = LEADING_FIELD.matcher(message);
+    return AdminError.conflict(m.find() ? m.group(1) : "", message);
   }
 
   /** Marks a refusal from {@link ControlPlane} (not a bug of ours) on its way to this handler. */

@@ -17,6 +17,10 @@ import com.bankops.balancer.console.EjectionCounter;
 import com.bankops.balancer.console.RolloutSource;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
+import com.bankops.balancer.rollout.RolloutAdminModule;
+import com.bankops.balancer.rollout.RolloutController;
+import com.bankops.balancer.rollout.RolloutSettings;
+import com.bankops.balancer.rollout.RolloutStore;
 import com.bankops.balancer.scaling.Autoscaling;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -132,6 +136,7 @@ public final class ApplianceMain {
     toClose.add(0, () -> appliance.stop().await(10, TimeUnit.SECONDS));
     initial.forEach(b -> appliance.membership().add(b));
     AdminModule scalingAdmin = Autoscaling.unavailableAdminModule();
+    AdminModule rolloutAdmin = RolloutAdminModule.unavailable();
     Supplier<JsonObject> scalingView = Autoscaling::unavailableView;
     if (runtime != null) {
       Autoscaling scaling =
@@ -146,6 +151,24 @@ public final class ApplianceMain {
               Clock.systemUTC());
       toClose.add(0, scaling);
       scalingAdmin = scaling.adminModule();
+      // rollout events go to the configured webhooks and e-mail (NONE when notifications are off)
+      RolloutController rollouts =
+          RolloutController.start(
+              appliance,
+              runtime,
+              new RolloutStore(dataDir.resolve("rollouts.json")),
+              appliance.notifications(),
+              registry,
+              Clock.systemUTC(),
+              System::nanoTime,
+              RolloutSettings.of(stableSpec.env())
+                  .withTimings(
+                      Duration.ofSeconds(1),
+                      Duration.ofMillis(config.drain().deadlineMs()),
+                      Duration.ofMillis(config.autoscaler().stopGraceMs())),
+              scaling.loop()::replaceSpec);
+      toClose.add(0, rollouts);
+      rolloutAdmin = new RolloutAdminModule(rollouts);
       scalingView = () -> scaling.view(CONSOLE_DECISIONS);
       progress(
           "autoscaler "
@@ -162,7 +185,11 @@ public final class ApplianceMain {
     ConsoleModule console = console(vertx, config, appliance, scalingView, adminPort::get);
     AdminServer admin =
         AdminServer.start(
-                vertx, config.admin(), appliance, registry::scrape, List.of(scalingAdmin, console))
+                vertx,
+                config.admin(),
+                appliance,
+                registry::scrape,
+                List.of(scalingAdmin, rolloutAdmin, console))
             .await(30, TimeUnit.SECONDS);
     adminPort.set(admin.port()); // the port actually bound (admin.port may be 0)
     toClose.add(0, () -> admin.close().await(10, TimeUnit.SECONDS));
@@ -176,6 +203,7 @@ public final class ApplianceMain {
             + "    admin token:          %s  (also in %s)%n"
             + "  try: ./bankops status | ./bankops canary 10 | ./bankops stats"
             + " | ./bankops autoscaler%n"
+            + "       ./bankops rollout start 1.1.0 | ./bankops rollout status%n"
             + "  Ctrl-C stops everything.%n%n",
         config.http().host(),
         config.http().port(),

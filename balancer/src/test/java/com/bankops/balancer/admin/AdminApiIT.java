@@ -56,6 +56,7 @@ class AdminApiIT {
                 // scaling.AutoscalerIT
                 List.of(
                     Autoscaling.unavailableAdminModule(),
+                    com.bankops.balancer.rollout.RolloutAdminModule.unavailable(),
                     // the console's stream has its own IT (ConsoleStreamIT)
                     new ConsoleModule(
                         new ConsoleFeed(

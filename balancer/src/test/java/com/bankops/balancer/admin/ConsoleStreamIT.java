@@ -83,7 +83,10 @@ class ConsoleStreamIT {
                 new AdminConfig("127.0.0.1", 0, TOKEN),
                 new FakeControlPlane(),
                 () -> "",
-                List.of(Autoscaling.unavailableAdminModule(), new ConsoleModule(feed)))
+                List.of(
+                    Autoscaling.unavailableAdminModule(),
+                    com.bankops.balancer.rollout.RolloutAdminModule.unavailable(),
+                    new ConsoleModule(feed)))
             .await(60, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
   }

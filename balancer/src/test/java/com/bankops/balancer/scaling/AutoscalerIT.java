@@ -161,6 +161,7 @@ class AutoscalerIT {
                 registry::scrape,
                 List.of(
                     scaling.adminModule(),
+                    com.bankops.balancer.rollout.RolloutAdminModule.unavailable(),
                     new ConsoleModule(
                         new ConsoleFeed(
                             vertx,
