@@ -244,7 +244,10 @@ try {
       await page.screenshot({ path: join(SHOTS, "console-rollout.png"), fullPage: true });
     });
   } else {
-    console.log("SKIP rollout scenario: /admin/openapi.yaml declares no /admin/rollouts/current (the rollout API is not in this build)");
+    // the rollout API is part of the product now: its absence is a failure, not a skip
+    await check("rollout scenario", async () => {
+      throw new Error("/admin/openapi.yaml declares no /admin/rollouts/current");
+    });
   }
 
   await check("no script errors on the page", async () => {

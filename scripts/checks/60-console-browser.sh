@@ -4,7 +4,7 @@
 # 35080.. with bounded load and one real canary bank instance. Also checks that the committed
 # bundle under balancer/src/main/resources/ui/ is what console/ builds.
 # The rollout scenario (a faulty canary rolled back, shown on the timeline) runs when the appliance's
-# /admin/openapi.yaml declares /admin/rollouts/current, and is reported as skipped otherwise.
+# /admin/openapi.yaml declares /admin/rollouts/current, and fails otherwise.
 # Screenshots: target-checks/screenshots/. Ports: CONSOLE_BASE_PORT (35080): +0 data, +10 admin, +20..+119 bank instances, +900 canary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
