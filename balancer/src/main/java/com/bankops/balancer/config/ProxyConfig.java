@@ -5,7 +5,8 @@ package com.bankops.balancer.config;
  *
  * @param upstreamPipelining send up to 10 requests on one backend connection before the first
  *     answer (HTTP/1.1 pipelining). Off by default: a slow answer delays those queued behind it,
- *     and a connection the backend closes fails all of them at once (see docs/benchmarks.md)
+ *     and a connection closed by the backend (e.g. after its keep-alive request limit) or reset for
+ *     a client that left fails all of them at once (see docs/benchmarks.md)
  */
 public record ProxyConfig(
     int connectTimeoutMs,
