@@ -38,6 +38,10 @@ JVM_OPTS="${BENCH_JVM_OPTS:--Xms256m -Xmx256m -Xmn160m -XX:+UseParallelGC -XX:+A
 BASE_PORT="${BENCH_BASE_PORT:-18180}"
 # BENCH_GC_LOG_DIR: each balancer writes its GC log there as gc-<port>.log (allocation per request)
 GC_LOG_DIR="${BENCH_GC_LOG_DIR:-}"
+# BENCH_PROXY_CONFIG: a YAML flow mapping for the "proxy" key of this build only (not the
+# baseline), e.g. '{upstreamPipelining: true}'; with --baseline set to the same jar it is an A/B
+# of that setting
+PROXY_CONFIG="${BENCH_PROXY_CONFIG:-}"
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -217,6 +221,9 @@ backends:
   - {pool: stable, host: 127.0.0.1, port: $BACKEND1, version: "1"}
   - {pool: canary, host: 127.0.0.1, port: $BACKEND2, version: "2"}
 EOF
+  if [ -n "$PROXY_CONFIG" ] && [ -z "${3:-}" ]; then
+    echo "proxy: $PROXY_CONFIG" >>"$dir/config.yaml"
+  fi
   # The access log goes to /dev/null: encoding and the write are paid, no disk fills up.
   # shellcheck disable=SC2086 # JVM_OPTS is a list of words
   BANKOPS_CONFIG="$dir/config.yaml" BANKOPS_HTTP_PORT=$port BANKOPS_ADMIN_PORT=$((port + 1)) \

@@ -188,7 +188,8 @@ public final class Appliance implements ControlPlane {
         c.proxy().maxAttempts(),
         c.routing().overrideHeader().enabled(),
         c.routing().overrideHeader().name(),
-        c.http().accessLog());
+        c.http().accessLog(),
+        c.proxy().upstreamPipelining());
   }
 
   /** The port the data plane listens on. */

@@ -1,6 +1,13 @@
 package com.bankops.balancer.config;
 
-/** Forwarding to backends: timeouts, connection pool, retries (key {@code proxy}). */
+/**
+ * Forwarding to backends: timeouts, connection pool, retries (key {@code proxy}).
+ *
+ * @param upstreamPipelining send up to 10 requests on one backend connection before the first
+ *     answer (HTTP/1.1 pipelining). Off by default: a slow answer delays those queued behind it,
+ *     and a connection closed by the backend (e.g. after its keep-alive request limit) or reset for
+ *     a client that left fails all of them at once (see docs/benchmarks.md)
+ */
 public record ProxyConfig(
     int connectTimeoutMs,
     int responseTimeoutMs,
@@ -9,7 +16,8 @@ public record ProxyConfig(
     int maxWaitQueue,
     double retryBudgetRatio,
     int minRetriesPerSecond,
-    int maxAttempts) {
+    int maxAttempts,
+    boolean upstreamPipelining) {
 
   public static final int MAX_CONNECT_TIMEOUT_MS = 60_000;
   public static final int MAX_RESPONSE_TIMEOUT_MS = 600_000;
@@ -28,6 +36,7 @@ public record ProxyConfig(
         n.intIn("maxWaitQueue", 0, MAX_WAIT_QUEUE),
         n.doubleIn("retryBudgetRatio", 0.0, 1.0),
         n.intIn("minRetriesPerSecond", 0, MAX_RETRIES_PER_SECOND),
-        n.intIn("maxAttempts", 1, MAX_ATTEMPTS));
+        n.intIn("maxAttempts", 1, MAX_ATTEMPTS),
+        n.bool("upstreamPipelining"));
   }
 }

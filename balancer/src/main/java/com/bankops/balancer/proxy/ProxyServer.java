@@ -92,6 +92,7 @@ public final class ProxyServer {
               .setTcpNoDelay(true)
               .setKeepAliveTimeout(Math.max(1, settings.upstreamIdleTimeoutMs() / 1000))
               .setConnectTimeout(settings.connectTimeoutMs())
+              .setPipelining(settings.upstreamPipelining())
               .setName("bankops-upstream");
       PoolOptions poolOptions =
           new PoolOptions()

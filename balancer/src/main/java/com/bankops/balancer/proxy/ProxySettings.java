@@ -6,6 +6,7 @@ package com.bankops.balancer.proxy;
  * @param bufferThresholdBytes request bodies up to this size (and every body that may be retried)
  *     are read whole before forwarding, so a retry can resend them; larger ones stream with
  *     backpressure and are never retried after the first byte left
+ * @param upstreamPipelining HTTP/1.1 pipelining on backend connections (Vert.x's limit of 10)
  */
 public record ProxySettings(
     String host,
@@ -22,7 +23,8 @@ public record ProxySettings(
     int maxAttempts,
     boolean overrideHeaderEnabled,
     String overrideHeaderName,
-    boolean accessLog) {
+    boolean accessLog,
+    boolean upstreamPipelining) {
 
   public static final int DEFAULT_BUFFER_THRESHOLD_BYTES = 64 * 1024;
 
@@ -42,6 +44,7 @@ public record ProxySettings(
         maxAttempts,
         overrideHeaderEnabled,
         overrideHeaderName,
-        accessLog);
+        accessLog,
+        upstreamPipelining);
   }
 }

@@ -23,7 +23,8 @@ class ApplianceConfigTest {
     assertThat(c.admin().host()).isEqualTo("127.0.0.1");
     assertThat(c.admin().port()).isEqualTo(9090);
     assertThat(c.admin().configuredToken()).isEmpty();
-    assertThat(c.proxy()).isEqualTo(new ProxyConfig(1000, 15_000, 60_000, 256, 1024, 0.2, 3, 3));
+    assertThat(c.proxy())
+        .isEqualTo(new ProxyConfig(1000, 15_000, 60_000, 256, 1024, 0.2, 3, 3, false));
     assertThat(c.routing().picker()).isEqualTo(PickerKind.P2C_PEAK_EWMA);
     assertThat(c.routing().canaryBasisPoints()).isZero();
     assertThat(c.routing().overrideHeader())
@@ -45,6 +46,7 @@ class ApplianceConfigTest {
             """
             proxy:
               maxAttempts: 2
+              upstreamPipelining: true
             routing:
               picker: least-request
               canaryPercent: 12.34
@@ -56,6 +58,7 @@ class ApplianceConfigTest {
             Map.of());
 
     assertThat(c.proxy().maxAttempts()).isEqualTo(2);
+    assertThat(c.proxy().upstreamPipelining()).isTrue();
     assertThat(c.proxy().connectTimeoutMs()).isEqualTo(1000); // untouched default
     assertThat(c.routing().picker()).isEqualTo(PickerKind.LEAST_REQUEST);
     assertThat(c.routing().canaryBasisPoints()).isEqualTo(1234);
@@ -207,6 +210,7 @@ class ApplianceConfigTest {
           proxy: {retryBudgetRatio: lots}            | proxy.retryBudgetRatio: "lots" (expected: a number in 0.0..1.0)
           proxy: {minRetriesPerSecond: -1}           | proxy.minRetriesPerSecond: -1 (expected: 0..10000)
           proxy: {maxAttempts: 11}                   | proxy.maxAttempts: 11 (expected: 1..10)
+          proxy: {upstreamPipelining: often}         | proxy.upstreamPipelining: "often" (expected: true or false)
           routing: {picker: random}                  | routing.picker: "random" (expected one of: p2c-peak-ewma, round-robin, least-request)
           routing: {canaryPercent: 100.01}           | routing.canaryPercent: 100.01 (expected: 0..100 in steps of 0.01)
           routing: {canaryPercent: 12.345}           | routing.canaryPercent: 12.345 (expected: 0..100 in steps of 0.01)

@@ -411,6 +411,142 @@ class ProxyIT {
     assertThat(registry.scrape()).doesNotContain("backend=\"b\"").contains("backend=\"a\"");
   }
 
+  /**
+   * A backend on a raw socket that answers every request head with {@code statusLine}, but only
+   * after no further head arrived on that connection for 300 ms, and records the most requests it
+   * ever held unanswered on one connection: more than one means they were pipelined.
+   */
+  private static final class RawBackend implements AutoCloseable {
+    final ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    final java.util.concurrent.atomic.AtomicInteger maxUnanswered =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger answered =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final String statusLine;
+
+    RawBackend(String statusLine) throws java.io.IOException {
+      this.statusLine = statusLine;
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    Socket s = server.accept();
+                    Thread t = new Thread(() -> serve(s), "raw-backend-conn");
+                    t.setDaemon(true);
+                    t.start();
+                  } catch (java.io.IOException closed) {
+                    return;
+                  }
+                }
+              },
+              "raw-backend");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private void serve(Socket s) {
+      try (s) {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        int unanswered = 0;
+        StringBuilder head = new StringBuilder();
+        while (true) {
+          s.setSoTimeout(unanswered > 0 ? 300 : 0);
+          int c;
+          try {
+            c = in.read();
+          } catch (java.net.SocketTimeoutException quiet) {
+            byte[] reply =
+                (statusLine + "\r\nContent-Length: 2\r\n\r\nok")
+                    .getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < unanswered; i++) {
+              out.write(reply);
+            }
+            out.flush();
+            answered.addAndGet(unanswered);
+            unanswered = 0;
+            continue;
+          }
+          if (c < 0) {
+            return;
+          }
+          head.append((char) c);
+          if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
+            head.setLength(0); // GETs only: no body follows the head
+            unanswered++;
+            maxUnanswered.accumulateAndGet(unanswered, Math::max);
+          }
+        }
+      } catch (java.io.IOException gone) {
+        // the proxy closed the connection
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      server.close();
+    }
+  }
+
+  private int maxUnansweredWithConcurrentGets(boolean pipelining) throws Exception {
+    // one backend connection per event loop, so concurrent requests must share it
+    start("proxy: {maxConnectionsPerBackend: 1, upstreamPipelining: " + pipelining + "}\n");
+    try (RawBackend raw = new RawBackend("HTTP/1.1 200 OK")) {
+      appliance.membership().add(new Backend("raw", PoolName.STABLE, "127.0.0.1", raw.port(), "1"));
+      List<java.util.concurrent.CompletableFuture<Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        replies.add(
+            JDK.sendAsync(
+                    request(HttpMethod.GET, "/p" + i, Map.of(), null),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .thenApply(ProxyIT::reply));
+      }
+      for (var r : replies) {
+        Reply reply = r.get(20, TimeUnit.SECONDS);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("ok");
+      }
+      return raw.maxUnanswered.get();
+    }
+  }
+
+  @Test
+  void upstreamPipeliningSendsRequestsBeforeTheFirstAnswerOnlyWhenEnabled() throws Exception {
+    assertThat(maxUnansweredWithConcurrentGets(false)).as("default: one at a time").isEqualTo(1);
+    stop();
+    appliance = null;
+    newClient();
+    assertThat(maxUnansweredWithConcurrentGets(true)).as("pipelined").isGreaterThan(1);
+  }
+
+  @Test
+  void aCustomReasonPhraseOfA200IsKeptAndTheUsualOneStays() throws Exception {
+    start("");
+    try (RawBackend fine = new RawBackend("HTTP/1.1 200 Fine");
+        RawBackend ok = new RawBackend("HTTP/1.1 200 OK")) {
+      appliance
+          .membership()
+          .add(new Backend("fine", PoolName.STABLE, "127.0.0.1", fine.port(), "1"));
+      assertThat(rawGet()).startsWith("HTTP/1.1 200 Fine\r\n");
+      appliance.membership().remove("fine");
+      appliance.membership().add(new Backend("ok", PoolName.STABLE, "127.0.0.1", ok.port(), "1"));
+      assertThat(rawGet()).startsWith("HTTP/1.1 200 OK\r\n");
+    }
+  }
+
+  private String rawGet() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", appliance.httpPort())) {
+      s.getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      return readResponse(s.getInputStream());
+    }
+  }
+
   private String state(String id) {
     return appliance.membership().snapshot().member(id).orElseThrow().state().wire();
   }

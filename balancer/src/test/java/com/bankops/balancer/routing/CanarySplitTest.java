@@ -111,6 +111,34 @@ class CanarySplitTest {
     assertThat(a).isNotEqualTo(b);
   }
 
+  @Test
+  void newClientKeysAreTheDigitsHexFormatGivesForTheSameTwoLongs() {
+    SplittableRandom keys = new SplittableRandom(7);
+    SplittableRandom longs = new SplittableRandom(7);
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    for (int i = 0; i < 1000; i++) {
+      String expected = hex.toHexDigits(longs.nextLong()) + hex.toHexDigits(longs.nextLong());
+      assertThat(CanarySplit.newClientKey(keys)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void asciiKeysHashFromTheirCharsAsFromTheirUtf8Bytes() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (int len = 0; len <= 70; len++) {
+      for (int round = 0; round < 50; round++) {
+        char[] chars = new char[len];
+        for (int i = 0; i < len; i++) {
+          chars[i] = (char) random.nextInt(0x80);
+        }
+        String key = new String(chars);
+        assertThat(CanarySplit.murmur3x86_32(key, 99))
+            .as("key of length %d", len)
+            .isEqualTo(CanarySplit.murmur3x86_32(key.getBytes(StandardCharsets.UTF_8), 99));
+      }
+    }
+  }
+
   @ParameterizedTest(name = "inCanary({0}, {1}) → {2}")
   @CsvSource({
     "-1, 0, bucket",

@@ -103,6 +103,12 @@ public class RoutingBenchmark {
     return CanarySplit.inCanary(CanarySplit.bucketOf(nextKey()), 1000);
   }
 
+  /** A request without a cookie: a fresh key for the Set-Cookie, and its bucket. */
+  @Benchmark
+  public boolean newKeyCanarySplit() {
+    return CanarySplit.inCanary(CanarySplit.bucketOf(CanarySplit.newClientKey(random)), 1000);
+  }
+
   @Benchmark
   public int p2cPick(Pool pool) {
     now += 1_000; // time moves on: the idle decay and the slow-start weights are computed
