@@ -75,6 +75,15 @@ class RolloutIT {
   static final List<String> accounts = new ArrayList<>();
   static Stack stack;
 
+  // Real receivers behind a real Notifier: a webhook, an SMTP server, and one that accepts
+  // connections but never answers, which must not hold the rollout up.
+  static com.sun.net.httpserver.HttpServer webhook;
+  static final List<JsonObject> webhookBodies = new CopyOnWriteArrayList<>();
+  static com.icegreen.greenmail.util.GreenMail mail;
+  static java.net.ServerSocket deadReceiver;
+  static io.micrometer.core.instrument.simple.SimpleMeterRegistry notifierMetrics;
+  static com.bankops.balancer.notify.Notifier notifier;
+
   static final HttpClient JDK =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -129,7 +138,10 @@ class RolloutIT {
               appliance,
               runtime,
               new RolloutStore(stateFile),
-              notifications::add,
+              n -> {
+                notifications.add(n);
+                notifier.publish(n);
+              },
               registry,
               Clock.systemUTC(),
               System::nanoTime,
@@ -191,6 +203,7 @@ class RolloutIT {
         .start(InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url())))
         .get(60, TimeUnit.SECONDS);
     vertx = Vertx.vertx();
+    startNotifier();
     stack = new Stack(dir.resolve("rollouts.json"));
     for (int i = 0; i < 8; i++) {
       HttpResponse<String> r =
@@ -221,10 +234,72 @@ class RolloutIT {
     assertThat(stack.appliance.membership().snapshot().canaryBasisPoints()).isZero();
   }
 
+  static void startNotifier() throws Exception {
+    webhook =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    webhook.createContext(
+        "/",
+        ex -> {
+          webhookBodies.add(new JsonObject(new String(ex.getRequestBody().readAllBytes())));
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+    webhook.start();
+    mail =
+        new com.icegreen.greenmail.util.GreenMail(
+            new com.icegreen.greenmail.util.ServerSetup(
+                    0, "127.0.0.1", com.icegreen.greenmail.util.ServerSetup.PROTOCOL_SMTP)
+                .dynamicPort());
+    mail.start();
+    // bound, never accepted: connections sit in the backlog and no answer ever comes
+    deadReceiver = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+    notifierMetrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    notifier =
+        com.bankops.balancer.notify.Notifier.create(
+            vertx,
+            ApplianceConfig.fromYaml(
+                    """
+                    notifications:
+                      enabled: true
+                      webhooks:
+                        - {name: dead, url: "http://127.0.0.1:%d/hook"}
+                        - {name: ops, url: "http://127.0.0.1:%d/hook"}
+                      email:
+                        enabled: true
+                        host: 127.0.0.1
+                        port: %d
+                        starttls: disabled
+                        from: bankops@example.test
+                        to: oncall@example.test
+                    """
+                        .formatted(
+                            deadReceiver.getLocalPort(),
+                            webhook.getAddress().getPort(),
+                            mail.getSmtp().getPort()),
+                    Map.of())
+                .notifications(),
+            notifierMetrics,
+            System::nanoTime,
+            () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+  }
+
   @AfterAll
   static void stop() throws Exception {
     if (stack != null) {
       stack.close();
+    }
+    if (notifier != null) {
+      // a delivery to the dead receiver may still be waiting: close does not wait for it
+      notifier.close().await(30, TimeUnit.SECONDS);
+    }
+    if (webhook != null) {
+      webhook.stop(0);
+    }
+    if (mail != null) {
+      mail.stop();
+    }
+    if (deadReceiver != null) {
+      deadReceiver.close();
     }
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
@@ -483,6 +558,32 @@ class RolloutIT {
       assertThat(tail).isNotEmpty().allMatch(s -> s.version.equals("2.0.0"));
       assertThat(stack.notifications).extracting(Notification::type).contains("rollout.promoted");
       assertThat(stack.registry.scrape()).contains("bankops_rollout_phase{phase=\"promoted\"} 1.0");
+      // the same events reached a real webhook and a real SMTP server, while the dead receiver
+      // (which holds every delivery until its timeout) held neither them nor the rollout
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(webhookBodies)
+                      .extracting(b -> b.getString("type"))
+                      .contains(
+                          "rollout.started",
+                          "rollout.step_advanced",
+                          "rollout.awaiting_approval",
+                          "rollout.promoted"));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  java.util.Arrays.stream(mail.getReceivedMessages())
+                      .anyMatch(m -> subject(m).contains("rollout.promoted")));
+      io.micrometer.core.instrument.Counter deadDelivered =
+          notifierMetrics
+              .find("bankops_notifications")
+              .tag("receiver", "dead")
+              .tag("outcome", "delivered")
+              .counter();
+      assertThat(deadDelivered == null ? 0 : deadDelivered.count()).isZero();
       figures(
           "healthy canary promoted through 5/25/50/100 % (2 s steps, approval before 50 %): "
               + load.samples.size()
@@ -499,6 +600,14 @@ class RolloutIT {
   }
 
   // ---- helpers ----
+
+  static String subject(jakarta.mail.internet.MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   static JsonObject current() throws Exception {
     return admin("GET", "/admin/rollouts/current", null).body();
