@@ -66,6 +66,8 @@ public class BankMixSimulation extends Simulation {
               .body(StringBody("{\"from\":\"#{from}\",\"to\":\"#{to}\",\"amount\":#{amount}}"))
               .asJson()
               .check(status().is(201), jsonPath("$.id").saveAs("transferId")))
+          // only a transfer that was answered can be checked for its replay
+          .exitHereIfFailed()
           .doIf(session -> session.getBoolean("replay"))
           .then(
               exec(

@@ -29,7 +29,7 @@ enum LoadProfile {
           constantUsersPerSec(baseRps).during(Duration.ofSeconds(40)));
     }
   },
-  SURGE(15, 2000) {
+  SURGE(5, 2000) {
     @Override
     List<OpenInjectionStep> injection(int baseRps) {
       int peak = SURGE_FACTOR * baseRps;
