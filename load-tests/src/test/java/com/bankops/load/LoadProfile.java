@@ -17,7 +17,7 @@ import java.util.List;
  * surge:                 ┌────────────┐ 10x base        "Black Friday": a ramp to 10x in 30 s,
  *                       /              \                a hold, then a fall back to the baseline
  *         base ────────/                \──────── base
- *              15 s   30 s    45 s     20 s   15 s
+ *              10 s   30 s    30 s     20 s   10 s
  * </pre>
  */
 enum LoadProfile {
@@ -29,21 +29,24 @@ enum LoadProfile {
           constantUsersPerSec(baseRps).during(Duration.ofSeconds(40)));
     }
   },
-  SURGE(5, 2000) {
+  SURGE(3, 2000) {
     @Override
     List<OpenInjectionStep> injection(int baseRps) {
       int peak = SURGE_FACTOR * baseRps;
       return List.of(
-          constantUsersPerSec(baseRps).during(Duration.ofSeconds(15)),
+          constantUsersPerSec(baseRps).during(Duration.ofSeconds(RAMP_STARTS_AT_SECONDS)),
           rampUsersPerSec(baseRps).to(peak).during(Duration.ofSeconds(30)),
-          constantUsersPerSec(peak).during(Duration.ofSeconds(45)),
+          constantUsersPerSec(peak).during(Duration.ofSeconds(30)),
           rampUsersPerSec(peak).to(baseRps).during(Duration.ofSeconds(20)),
-          constantUsersPerSec(baseRps).during(Duration.ofSeconds(15)));
+          constantUsersPerSec(baseRps).during(Duration.ofSeconds(10)));
     }
   };
 
   /** How far above the baseline a surge goes. */
   static final int SURGE_FACTOR = 10;
+
+  /** When the surge's ramp begins (scripts/ci/gatling-surge.sh measures time to scale from it). */
+  static final int RAMP_STARTS_AT_SECONDS = 10;
 
   private final int defaultBaselineRps;
   private final int defaultSloP99Ms;
