@@ -29,6 +29,12 @@ finish() {
 }
 trap finish EXIT
 
+# bad input is refused before anything runs, naming what is wrong
+check "./bankops load --profile bogus is refused naming the profile" bash -c \
+  "./bankops load --profile bogus 2>&1 >/dev/null | grep -q 'profile bogus (expected: smoke | surge)'; test \${PIPESTATUS[0]} = 2"
+check "./bankops load against a target that does not answer fails at once" bash -c \
+  "! ./bankops load --profile smoke --target http://127.0.0.1:$((BASE + 99)) >/dev/null 2>&1"
+
 if ! demo_start "$BASE" "$tmp"; then
   echo "gatling-smoke: 0 passed, 1 failed"
   exit 1
