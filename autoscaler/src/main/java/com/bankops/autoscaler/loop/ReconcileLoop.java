@@ -59,6 +59,9 @@ public final class ReconcileLoop implements AutoCloseable {
   /** The longest wait between start attempts after consecutive failures. */
   public static final Duration MAX_START_BACKOFF = Duration.ofSeconds(30);
 
+  /** CPU is sampled at a slower cadence than load: reading it costs more and moves slower. */
+  public static final Duration CPU_SAMPLE_INTERVAL = Duration.ofSeconds(5);
+
   private final LoopSettings settings;
   private final LoadSignals signals;
   private final ContainerRuntime runtime;
@@ -68,9 +71,11 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Map<String, PoolState> pools = new LinkedHashMap<>();
   private final AlertFloors floors = new AlertFloors();
   private final Deque<Decision> decisions = new ArrayDeque<>();
+  private final CpuSampler cpu;
   private ScalingPolicy policy;
   private boolean enabled;
   private ScheduledFuture<?> ticking;
+  private ScheduledFuture<?> cpuSampling;
 
   public ReconcileLoop(
       AutoscalerConfig config,
@@ -89,6 +94,7 @@ public final class ReconcileLoop implements AutoCloseable {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.cpu = new CpuSampler(runtime, clock);
     for (InstanceSpec spec : settings.pools().values()) {
       PoolState p = new PoolState(spec, config.stableWindow().plus(config.staleAfter()));
       List<Instance> running =
@@ -108,12 +114,36 @@ public final class ReconcileLoop implements AutoCloseable {
     long every = settings.tickInterval().toNanos();
     ticking =
         scheduler.scheduleWithFixedDelay(this::tickSafely, every, every, TimeUnit.NANOSECONDS);
+    long cpuEvery = CPU_SAMPLE_INTERVAL.toNanos();
+    cpuSampling =
+        scheduler.scheduleWithFixedDelay(
+            this::sampleCpuSafely, every / 2, cpuEvery, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Reads every instance's CPU time now; the next ticks use the utilisation since the previous
+   * call. The scheduler calls it every {@link #CPU_SAMPLE_INTERVAL}; tests call it by hand.
+   */
+  public Map<String, CpuObservation> sampleCpu() {
+    // not under the loop's lock: the runtime reads files, which must not delay a tick
+    return cpu.sample();
+  }
+
+  private void sampleCpuSafely() {
+    try {
+      sampleCpu();
+    } catch (RuntimeException e) {
+      listener.failed("*", "cpu sample failed: " + e);
+    }
   }
 
   @Override
   public synchronized void close() {
     if (ticking != null) {
       ticking.cancel(false);
+    }
+    if (cpuSampling != null) {
+      cpuSampling.cancel(false);
     }
   }
 
@@ -179,7 +209,7 @@ public final class ReconcileLoop implements AutoCloseable {
     LoadObservation observed = LoadObservation.of(p.concurrency, now, config);
     ScalingInput input =
         new ScalingInput(
-            now, current, ready, observed, CpuObservation.NONE, forecast, floor, p.history);
+            now, current, ready, observed, cpu.latest(p.name), forecast, floor, p.history);
     ScalingDecision decision = policy.decide(input);
     p.history = decision.history();
 

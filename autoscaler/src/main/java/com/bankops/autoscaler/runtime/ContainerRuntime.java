@@ -2,6 +2,7 @@ package com.bankops.autoscaler.runtime;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -43,6 +44,15 @@ public interface ContainerRuntime extends AutoCloseable {
 
   /** The ready instances this runtime runs now, in start order. A crashed instance drops out. */
   List<Instance> list();
+
+  /**
+   * The CPU time the instance has used since it started (user + system), or empty when the runtime
+   * cannot tell or the instance is unknown. Read at a slow cadence (seconds) from a cheap source:
+   * {@code /proc} or cgroup files, never a call that takes a second per instance.
+   */
+  default Optional<Duration> cpuTime(String instanceId) {
+    return Optional.empty();
+  }
 
   /**
    * {@code "process"}, {@code "docker"} or {@code "kubernetes"}: the {@code BANKOPS_RUNTIME} value.

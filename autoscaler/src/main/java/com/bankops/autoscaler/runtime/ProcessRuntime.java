@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -108,6 +109,14 @@ final class ProcessRuntime implements ContainerRuntime {
     }
     Child child = children.get(instanceId);
     return child == null ? CompletableFuture.completedFuture(null) : terminate(child, grace);
+  }
+
+  @Override
+  public Optional<Duration> cpuTime(String instanceId) {
+    Child child = children.get(instanceId);
+    // the child is the bank's JVM itself (no shell in between), so its own CPU time is the
+    // instance's
+    return child == null ? Optional.empty() : child.process.toHandle().info().totalCpuDuration();
   }
 
   @Override

@@ -53,6 +53,7 @@ final class Fakes {
     final List<InstanceSpec> specs = new ArrayList<>();
     final List<String> stopped = new ArrayList<>();
     final List<Duration> graces = new ArrayList<>();
+    final Map<String, Duration> cpu = new LinkedHashMap<>();
     private int next = 1;
 
     Instance addReady(String pool) {
@@ -114,6 +115,11 @@ final class Fakes {
     @Override
     public List<Instance> list() {
       return List.copyOf(ready.values());
+    }
+
+    @Override
+    public java.util.Optional<Duration> cpuTime(String instanceId) {
+      return java.util.Optional.ofNullable(cpu.get(instanceId));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package com.bankops.autoscaler.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.bankops.autoscaler.loop.Fakes.FakeClock;
 import com.bankops.autoscaler.loop.Fakes.FakeRegistry;
@@ -10,6 +11,7 @@ import com.bankops.autoscaler.policy.AutoscalerConfig;
 import com.bankops.autoscaler.policy.ForecastMode;
 import com.bankops.autoscaler.runtime.InstanceSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +158,48 @@ class ReconcileLoopTest {
     assertThat(runtime.stopped).containsExactly("stable-2");
     assertThat(runtime.graces).containsExactly(Duration.ofSeconds(3));
     assertThat(events).containsExactly("stable down 1"); // 3 -> 2: max scale-down rate 2
+  }
+
+  @Test
+  void cpuIsTheSecondSignalSampledFromTheRuntime() {
+    ReconcileLoop loop = loop(CONFIG, 2);
+    ticks(loop, 10, 20.0); // 2 ready at target concurrency 10: no change
+    runtime.cpu.put("stable-1", Duration.ofSeconds(10));
+    runtime.cpu.put("stable-2", Duration.ofSeconds(20));
+    assertThat(loop.sampleCpu()).as("one reading is no rate yet").isEmpty();
+
+    // 5 s later both used 4.5 s of CPU: 0.9 of a core each, above the 0.7 target
+    clock.advance(Duration.ofSeconds(5));
+    runtime.cpu.put("stable-1", Duration.ofMillis(14_500));
+    runtime.cpu.put("stable-2", Duration.ofMillis(24_500));
+    assertThat(loop.sampleCpu().get("stable").utilization()).isCloseTo(0.9, within(1e-9));
+
+    Decision d = tick(loop);
+
+    assertThat(d.desired()).as("ceil(2 x 0.9 / 0.7) = 3: %s", d.reason()).isEqualTo(3);
+    assertThat(d.reason()).contains("cpu");
+    assertThat(runtime.pendingStarts()).isEqualTo(1);
+  }
+
+  @Test
+  void aCpuCounterThatWentBackwardsIsNoReading() {
+    assertThat(
+            CpuSampler.utilisation(
+                Duration.ofSeconds(5),
+                Instant.EPOCH,
+                Duration.ofSeconds(1),
+                Instant.ofEpochSecond(5)))
+        .isEmpty();
+    assertThat(
+            CpuSampler.utilisation(
+                Duration.ZERO, Instant.EPOCH, Duration.ofSeconds(1), Instant.EPOCH))
+        .as("no time passed")
+        .isEmpty();
+    assertThat(
+            CpuSampler.utilisation(
+                Duration.ZERO, Instant.EPOCH, Duration.ofSeconds(3), Instant.ofEpochSecond(2)))
+        .as("more than one core")
+        .hasValue(1.5);
   }
 
   @Test

@@ -67,8 +67,12 @@ class ProcessRuntimeIT {
         .contains("\"parent\":\"" + ProcessHandle.current().pid() + "\"");
     assertThat(Files.readString(logs.resolve(instance.id() + ".log"))).contains("listening");
     long pid = pidOf(instance);
+    // a started JVM has used CPU; the autoscaler's second signal reads it
+    assertThat(runtime.cpuTime(instance.id())).hasValueSatisfying(d -> assertThat(d).isPositive());
+    assertThat(runtime.cpuTime("no-such-instance")).isEmpty();
 
     runtime.stop(instance.id(), Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+    assertThat(runtime.cpuTime(instance.id())).as("a stopped instance reports nothing").isEmpty();
 
     assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
     assertThat(runtime.list()).isEmpty();

@@ -75,6 +75,7 @@ public final class AdminRouter {
     List<AdminModule> all = new ArrayList<>();
     all.add(publicEndpoints(Buffer.buffer(contractBytes), control, metrics));
     all.add(new CoreAdminModule(control));
+    all.add(new TargetDiscoveryModule(control));
     all.addAll(modules);
     for (AdminModule m : all) {
       m.register(ops);

@@ -4,6 +4,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.bankops.balancer.admin.ControlPlane;
 import com.bankops.balancer.config.ApplianceConfig;
+import com.bankops.balancer.notify.NotificationSink;
+import com.bankops.balancer.notify.Notifier;
 import com.bankops.balancer.pool.ActiveHealthCheck;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.BackendState;
@@ -27,6 +29,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,7 @@ public final class Appliance implements ControlPlane {
   private final HealthController health;
   private final ActiveHealthCheck checks;
   private final ProxyMetrics metrics;
+  private final Notifier notifier; // null when notifications are disabled
   private volatile boolean listening;
   private int httpPort;
   private String proxyDeployment;
@@ -78,6 +82,21 @@ public final class Appliance implements ControlPlane {
             health::activeCheckChanged);
     this.metrics = new ProxyMetrics(registry, membership, health, config.http().accessLog());
     membership.addListener(new MembershipLog());
+    this.notifier =
+        config.notifications().enabled()
+            ? Notifier.create(
+                vertx,
+                config.notifications(),
+                registry,
+                clock,
+                () -> ThreadLocalRandom.current().nextDouble())
+            : null;
+    if (notifier != null) {
+      LOG.info(
+          "notifications on",
+          kv("event", "notifications_on"),
+          kv("receivers", notifier.receivers()));
+    }
   }
 
   /** Starts the data plane and the control loops; completes when the data port listens. */
@@ -189,13 +208,24 @@ public final class Appliance implements ControlPlane {
     return membership;
   }
 
+  /**
+   * Where rollout and scaling events go: the notifier built from {@code notifications:} in the
+   * config, or {@link NotificationSink#NONE} when notifications are disabled. Publishing never
+   * blocks; {@link #stop()} closes it.
+   */
+  public NotificationSink notifications() {
+    return notifier == null ? NotificationSink.NONE : notifier;
+  }
+
   public Future<Void> stop() {
     if (ticker >= 0) {
       vertx.cancelTimer(ticker);
     }
     checks.stop();
     listening = false;
-    return proxyDeployment == null ? Future.succeededFuture() : vertx.undeploy(proxyDeployment);
+    Future<Void> proxy =
+        proxyDeployment == null ? Future.succeededFuture() : vertx.undeploy(proxyDeployment);
+    return notifier == null ? proxy : Future.join(proxy, notifier.close()).mapEmpty();
   }
 
   // ---- ControlPlane ----

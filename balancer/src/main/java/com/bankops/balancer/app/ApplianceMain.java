@@ -4,11 +4,13 @@ import com.bankops.autoscaler.runtime.ContainerRuntime;
 import com.bankops.autoscaler.runtime.Instance;
 import com.bankops.autoscaler.runtime.InstanceSpec;
 import com.bankops.autoscaler.runtime.ProcessRuntimeConfig;
+import com.bankops.autoscaler.runtime.kubernetes.KubernetesRuntime;
 import com.bankops.balancer.admin.AdminModule;
 import com.bankops.balancer.admin.AdminServer;
 import com.bankops.balancer.config.AdminConfig;
 import com.bankops.balancer.config.ApplianceConfig;
 import com.bankops.balancer.config.ConfigException;
+import com.bankops.balancer.config.RuntimeKind;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
 import com.bankops.balancer.scaling.Autoscaling;
@@ -89,7 +91,10 @@ public final class ApplianceMain {
       progress("starting the embedded PostgreSQL (data in " + dataDir.resolve("pgdata") + ")");
       DemoDatabase db = DemoDatabase.start(dataDir.resolve("pgdata"));
       toClose.add(0, db);
-      runtime = processRuntime(config, dataDir);
+      runtime =
+          config.runtime().kind() == RuntimeKind.KUBERNETES
+              ? KubernetesRuntime.create(config.runtime().kubernetes().toRuntimeConfig())
+              : processRuntime(config, dataDir);
       toClose.add(0, runtime);
       stableSpec = InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()));
       progress("starting " + config.demo().stableInstances() + " bank instances");

@@ -77,6 +77,10 @@ final class ProxyMetrics implements ProxyObserver {
       Gauge.builder("bankops_pool_in_flight", membership, m -> inFlight(m, p))
           .tag("pool", p.wire())
           .register(registry);
+      Gauge.builder("bankops_pool_queued_requests", membership, m -> queued(m, p))
+          .description("Requests waiting for a connection to a backend of the pool")
+          .tag("pool", p.wire())
+          .register(registry);
     }
     // Backends come and go with the autoscaler: a removed one takes its timers (and their
     // Prometheus series) with it, or both would grow for as long as the appliance runs.
@@ -126,6 +130,10 @@ final class ProxyMetrics implements ProxyObserver {
 
   private static double count(Membership m, PoolName p, BackendState st) {
     return m.snapshot().pool(p).members().stream().filter(x -> x.state() == st).count();
+  }
+
+  private static double queued(Membership m, PoolName p) {
+    return m.snapshot().pool(p).members().stream().mapToInt(Member::queued).sum();
   }
 
   private static double inFlight(Membership m, PoolName p) {

@@ -12,9 +12,10 @@ import java.util.Set;
  * <p>Layers, later wins: the embedded {@code bankops-defaults.yaml} (the one place defaults live),
  * then the YAML file named by {@code BANKOPS_CONFIG} (if set), then the environment ({@code
  * BANKOPS_HTTP_PORT}, {@code BANKOPS_ADMIN_PORT}, {@code BANKOPS_ADMIN_HOST}, {@code
- * BANKOPS_ADMIN_TOKEN}, {@code BANKOPS_RUNTIME}). Every problem is collected and thrown as one
- * {@link ConfigException}, each line naming its field: {@code proxy.connectTimeoutMs: 0 (expected:
- * 1..60000)}.
+ * BANKOPS_ADMIN_TOKEN}, {@code BANKOPS_RUNTIME}, the {@code BANKOPS_SMTP_*} and {@code
+ * BANKOPS_NOTIFICATIONS_ENABLED} of {@link NotificationsConfig}). Every problem is collected and
+ * thrown as one {@link ConfigException}, each line naming its field: {@code proxy.connectTimeoutMs:
+ * 0 (expected: 1..60000)}.
  */
 public record ApplianceConfig(
     HttpConfig http,
@@ -27,7 +28,8 @@ public record ApplianceConfig(
     List<BackendConfig> backends,
     RuntimeConfig runtime,
     DemoConfig demo,
-    AutoscalerSettings autoscaler) {
+    AutoscalerSettings autoscaler,
+    NotificationsConfig notifications) {
 
   public ApplianceConfig {
     backends = List.copyOf(backends);
@@ -65,7 +67,8 @@ public record ApplianceConfig(
         backends,
         runtime,
         demo,
-        autoscaler);
+        autoscaler,
+        notifications);
   }
 
   static ApplianceConfig read(ConfigNode n) {
@@ -81,7 +84,8 @@ public record ApplianceConfig(
             n.list("backends", BackendConfig::read),
             n.object("runtime", RuntimeConfig::read),
             n.object("demo", DemoConfig::read),
-            n.object("autoscaler", AutoscalerSettings::read));
+            n.object("autoscaler", AutoscalerSettings::read),
+            n.object("notifications", NotificationsConfig::read));
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < c.backends.size(); i++) {
       BackendConfig b = c.backends.get(i);

@@ -40,7 +40,18 @@ final class ConfigLoader {
     m.put("BANKOPS_ADMIN_HOST", "admin.host");
     m.put("BANKOPS_ADMIN_TOKEN", "admin.token");
     m.put("BANKOPS_RUNTIME", "runtime.kind");
+    m.put("BANKOPS_K8S_NAMESPACE", "runtime.kubernetes.namespace");
+    m.put("BANKOPS_K8S_IMAGE", "runtime.kubernetes.image");
+    m.put("BANKOPS_K8S_DEPLOYMENT_PREFIX", "runtime.kubernetes.deploymentPrefix");
     m.put("BANKOPS_ACCESS_LOG", "http.accessLog");
+    m.put("BANKOPS_NOTIFICATIONS_ENABLED", "notifications.enabled");
+    m.put("BANKOPS_SMTP_ENABLED", "notifications.email.enabled");
+    m.put("BANKOPS_SMTP_HOST", "notifications.email.host");
+    m.put("BANKOPS_SMTP_PORT", "notifications.email.port");
+    m.put("BANKOPS_SMTP_USERNAME", "notifications.email.username");
+    m.put("BANKOPS_SMTP_PASSWORD", "notifications.email.password");
+    m.put("BANKOPS_SMTP_FROM", "notifications.email.from");
+    m.put("BANKOPS_SMTP_TO", "notifications.email.to");
     return Map.copyOf(m);
   }
 

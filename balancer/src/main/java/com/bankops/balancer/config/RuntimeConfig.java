@@ -1,9 +1,12 @@
 package com.bankops.balancer.config;
 
 /** Where bank instances run (key {@code runtime}). */
-public record RuntimeConfig(RuntimeKind kind) {
+public record RuntimeConfig(RuntimeKind kind, KubernetesSettings kubernetes) {
 
   static RuntimeConfig read(ConfigNode n) {
-    return new RuntimeConfig(n.oneOf("kind", RuntimeKind.byWire(), RuntimeKind.PROCESS));
+    RuntimeKind kind = n.oneOf("kind", RuntimeKind.byWire(), RuntimeKind.PROCESS);
+    return new RuntimeConfig(
+        kind,
+        n.object("kubernetes", k -> KubernetesSettings.read(k, kind == RuntimeKind.KUBERNETES)));
   }
 }

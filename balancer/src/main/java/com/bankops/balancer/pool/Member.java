@@ -26,6 +26,11 @@ public record Member(
     return load.inFlight();
   }
 
+  /** Requests waiting for a connection to this backend. */
+  public int queued() {
+    return load.queued();
+  }
+
   @Override
   public double latencyCost(long nowNanos) {
     return load.latencyCost(nowNanos);

@@ -170,10 +170,12 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
     long attemptStart = ctx.nanoClock().getAsLong();
     RequestOptions options =
         ctx.upstreams().options(member.backend(), request.method(), request.uri());
+    member.load().onQueued();
     ctx.client()
         .request(options)
         .onComplete(
             ar -> {
+              member.load().onDequeued();
               if (ar.succeeded()) {
                 send(member, attemptStart, ar.result());
               } else if (ProxyError.isOverload(ar.cause())) {

@@ -37,6 +37,7 @@ public final class LoadTracker implements Candidate {
   private final long slowStartNanos;
   private final double minWeight;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger queued = new AtomicInteger();
   private final AtomicReference<Ewma> ewma = new AtomicReference<>(Ewma.NONE);
   private volatile long warmupStartNanos;
 
@@ -81,6 +82,25 @@ public final class LoadTracker implements Candidate {
       prev = ewma.get();
       next = observe(prev, sample, nowNanos);
     } while (!ewma.compareAndSet(prev, next));
+  }
+
+  /**
+   * The request now waits for a connection to this backend: a pooled one to be lent, or a new one
+   * to connect. The autoscaler reads the sum as the pool's queue depth. Pair with {@link
+   * #onDequeued}.
+   */
+  public void onQueued() {
+    queued.incrementAndGet();
+  }
+
+  /** The wait for a connection ended, with a connection or with a failure. */
+  public void onDequeued() {
+    queued.getAndUpdate(v -> v > 0 ? v - 1 : 0);
+  }
+
+  /** Requests waiting for a connection to this backend now. */
+  public int queued() {
+    return queued.get();
   }
 
   /** A request ended without telling anything about the backend (e.g. the client went away). */

@@ -1,12 +1,16 @@
 package com.bankops.balancer.scaling;
 
+import com.bankops.autoscaler.loop.Decision;
+import com.bankops.autoscaler.loop.Direction;
 import com.bankops.autoscaler.loop.LoopSettings;
 import com.bankops.autoscaler.loop.ReconcileLoop;
+import com.bankops.autoscaler.loop.ScalingListener;
 import com.bankops.autoscaler.runtime.ContainerRuntime;
 import com.bankops.autoscaler.runtime.InstanceSpec;
 import com.bankops.balancer.admin.AdminModule;
 import com.bankops.balancer.app.Appliance;
 import com.bankops.balancer.config.AutoscalerSettings;
+import com.bankops.balancer.notify.ScalingNotifications;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -77,7 +81,7 @@ public final class Autoscaling implements AutoCloseable {
                 clock),
             runtime,
             new MembershipBackendRegistry(appliance, vertx, nanoClock),
-            reporter,
+            new Both(reporter, new ScalingNotifications(appliance.notifications())),
             clock);
     reporter.bind(loopSettings.pools().keySet(), loop);
     ScheduledExecutorService scheduler =
@@ -102,6 +106,27 @@ public final class Autoscaling implements AutoCloseable {
 
   public ReconcileLoop loop() {
     return loop;
+  }
+
+  /** Reports to the log and metrics first, then to the notifications. */
+  private record Both(ScalingListener first, ScalingListener second) implements ScalingListener {
+    @Override
+    public void decided(Decision decision) {
+      first.decided(decision);
+      second.decided(decision);
+    }
+
+    @Override
+    public void scaled(String pool, Direction direction, int instances) {
+      first.scaled(pool, direction, instances);
+      second.scaled(pool, direction, instances);
+    }
+
+    @Override
+    public void failed(String pool, String what) {
+      first.failed(pool, what);
+      second.failed(pool, what);
+    }
   }
 
   /** Stops ticking; actions already running finish on the runtime's threads. */

@@ -60,7 +60,9 @@ final class MembershipLoadSignals implements LoadSignals {
     Map<String, InstanceLoad> instances = new HashMap<>();
     int inFlight = 0;
     int ready = 0;
+    int queued = 0;
     for (Member m : pool.members()) {
+      queued += m.queued();
       int memberInFlight = m.inFlight();
       inFlight += memberInFlight;
       if (m.state().takesTraffic()) {
@@ -80,7 +82,7 @@ final class MembershipLoadSignals implements LoadSignals {
         mean,
         w.p99(),
         w.errorRate(),
-        0,
+        queued,
         ready,
         w.count(),
         instances);

@@ -10,7 +10,9 @@ import com.bankops.autoscaler.loop.ScalingListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * bankops_autoscaler_desired_replicas{pool}              gauge, the last decision
  * bankops_autoscaler_ready_replicas{pool}                gauge, taking traffic at the balancer
  * bankops_autoscaler_scale_events_total{pool,direction}  counter, one per scale action (up|down)
+ * bankops_autoscaler_min_replicas{pool}, _max_replicas   gauges, the configured bounds (alerts
+ *                                                        compare desired with max)
+ * bankops_autoscaler_observed_rps{pool}                  gauge, the last decision's request rate
+ * bankops_autoscaler_forecast_rps{pool}                  gauge, its forecast (dashboards: forecast
+ *                                                        vs actual)
  * </pre>
  */
 final class ScalingReporter implements ScalingListener {
@@ -29,6 +36,7 @@ final class ScalingReporter implements ScalingListener {
   private static final Logger DECISIONS = LoggerFactory.getLogger(LOGGER_NAME);
 
   private final MeterRegistry registry;
+  private final Map<String, Decision> last = new ConcurrentHashMap<>();
 
   ScalingReporter(MeterRegistry registry) {
     this.registry = registry;
@@ -47,10 +55,37 @@ final class ScalingReporter implements ScalingListener {
           .tag("pool", pool)
           .strongReference(true)
           .register(registry);
+      Gauge.builder("bankops_autoscaler_min_replicas", loop, l -> l.config().minReplicas())
+          .description("The autoscaler's configured minimum of instances")
+          .tag("pool", pool)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder("bankops_autoscaler_max_replicas", loop, l -> l.config().maxReplicas())
+          .description("The autoscaler's configured maximum of instances")
+          .tag("pool", pool)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder("bankops_autoscaler_observed_rps", last, m -> rps(m.get(pool), false))
+          .description("Requests per second the autoscaler's last decision observed")
+          .tag("pool", pool)
+          .strongReference(true)
+          .register(registry);
+      Gauge.builder("bankops_autoscaler_forecast_rps", last, m -> rps(m.get(pool), true))
+          .description("Requests per second the autoscaler's last decision forecast")
+          .tag("pool", pool)
+          .strongReference(true)
+          .register(registry);
       for (Direction d : Direction.values()) {
         counter(pool, d);
       }
     }
+  }
+
+  private static double rps(Decision d, boolean forecast) {
+    if (d == null) {
+      return Double.NaN; // no decision yet: no sample rather than a false zero
+    }
+    return forecast ? d.forecastRequestsPerSecond() : d.requestsPerSecond();
   }
 
   private static PoolStatus find(ReconcileLoop loop, String pool) {
@@ -70,6 +105,7 @@ final class ScalingReporter implements ScalingListener {
 
   @Override
   public void decided(Decision d) {
+    last.put(d.pool(), d);
     DECISIONS.info(
         "{} desired {} ({}): {}",
         d.pool(),

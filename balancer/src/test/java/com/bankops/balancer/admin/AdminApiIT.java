@@ -330,6 +330,18 @@ class AdminApiIT {
     }
 
     @Test
+    void serviceDiscoveryListsTheApplianceAndEveryBackendWithoutToken() throws Exception {
+      HttpResponse<Buffer> r = send(HttpMethod.GET, "/sd/targets", null, null, null);
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.getHeader("Content-Type")).startsWith("application/json");
+      io.vertx.core.json.JsonArray groups = r.bodyAsJsonArray();
+      assertThat(groups).hasSize(1 + control.backends().getJsonArray("backends").size());
+      assertThat(groups.getJsonObject(0).getJsonObject("labels").getString("job"))
+          .isEqualTo("bankops-appliance");
+    }
+
+    @Test
     void metricsAndHealthNeedNoToken() throws Exception {
       HttpResponse<Buffer> metrics = send(HttpMethod.GET, "/metrics", null, null, null);
       assertThat(metrics.statusCode()).isEqualTo(200);

@@ -214,6 +214,10 @@ class ProxyIT {
                   java.net.http.HttpResponse.BodyHandlers.ofString())
               .thenApply(ProxyIT::reply));
     }
+    // while the connections are busy, the waiting requests are the pool's queue depth
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> appliance.membership().snapshot().member("slow").orElseThrow().queued() > 0);
     int busy = 0;
     int ok = 0;
     for (var f : inFlight) {
@@ -229,6 +233,9 @@ class ProxyIT {
     }
     assertThat(busy).isPositive();
     assertThat(ok).isPositive();
+    assertThat(appliance.membership().snapshot().member("slow").orElseThrow().queued())
+        .as("every wait ended")
+        .isZero();
   }
 
   @Test

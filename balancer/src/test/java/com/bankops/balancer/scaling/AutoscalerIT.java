@@ -1,5 +1,6 @@
 package com.bankops.balancer.scaling;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,6 +76,11 @@ class AutoscalerIT {
   static Instance first;
   static final List<String> accounts = new ArrayList<>();
 
+  /** A webhook receiver: scale actions arrive here as notifications. */
+  static com.sun.net.httpserver.HttpServer hook;
+
+  static final ConcurrentLinkedQueue<JsonObject> notified = new ConcurrentLinkedQueue<>();
+
   static final HttpClient JDK =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -108,11 +114,24 @@ class AutoscalerIT {
             .withEnv(Map.of("BANK_DB_URL", db.url(), "BANK_FAULT_LATENCY_MS", "20"));
     first = runtime.start(spec).get(60, TimeUnit.SECONDS);
 
+    hook =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext(
+        "/",
+        ex -> {
+          notified.add(new JsonObject(new String(ex.getRequestBody().readAllBytes(), UTF_8)));
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+    hook.start();
     ApplianceConfig config =
         ApplianceConfig.fromYaml(
             "http: {port: 0}\nadmin: {port: 0}\nrouting: {slowStartMs: 1000}\n"
                 + "health: {intervalMs: 500, timeoutMs: 400}\n"
-                + AUTOSCALER,
+                + AUTOSCALER
+                + "notifications: {enabled: true, webhooks: [{url: 'http://127.0.0.1:"
+                + hook.getAddress().getPort()
+                + "/'}]}\n",
             Map.of());
     vertx = Vertx.vertx();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -167,6 +186,14 @@ class AutoscalerIT {
     if (db != null) {
       db.close();
     }
+    if (hook != null) {
+      hook.stop(0);
+    }
+  }
+
+  /** The scale notifications received so far of {@code type}. */
+  static List<JsonObject> notified(String type) {
+    return notified.stream().filter(n -> n.getString("type").equals(type)).toList();
   }
 
   @Order(1)
@@ -271,6 +298,11 @@ class AutoscalerIT {
                   + " [1-9]");
     }
     assertThat(runtime.list().size()).isGreaterThanOrEqualTo(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !notified("scaling.scaled_out").isEmpty());
+    JsonObject out = notified("scaling.scaled_out").get(0);
+    assertThat(out.getString("summary")).startsWith("Scaling out pool stable: 1 → ");
+    assertThat(out.getJsonObject("fields").getString("direction")).isEqualTo("up");
+    assertThat(out.getJsonObject("fields").getString("reason")).isNotBlank();
   }
 
   @Test
@@ -312,6 +344,9 @@ class AutoscalerIT {
     assertThat(registry.scrape())
         .containsPattern(
             "bankops_autoscaler_scale_events_total\\{direction=\"down\",pool=\"stable\"\\} [1-9]");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !notified("scaling.scaled_in").isEmpty());
+    assertThat(notified("scaling.scaled_in").get(0).getJsonObject("fields").getInteger("instances"))
+        .isPositive();
   }
 
   @Test

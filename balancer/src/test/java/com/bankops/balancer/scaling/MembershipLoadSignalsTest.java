@@ -43,6 +43,10 @@ class MembershipLoadSignalsTest {
       a.load().onStart();
     }
     b.load().onStart();
+    // 2 requests wait for a connection to a, 1 to b
+    a.load().onQueued();
+    a.load().onQueued();
+    b.load().onQueued();
     // one second: 100 requests at 10 ms, 2 of them failed, and one at 50 ms
     for (int i = 0; i < 100; i++) {
       membership.poolStats(PoolName.STABLE).record(10_000, i < 2);
@@ -63,7 +67,7 @@ class MembershipLoadSignalsTest {
     assertThat(p.errorRate()).isEqualTo(2 / 101.0);
     assertThat(p.meanLatencyMicros()).isBetween(10_300L, 10_500L);
     assertThat(p.p99LatencyMicros()).isBetween(9_900L, 10_100L);
-    assertThat(p.queueDepth()).as("not measurable outside the data plane").isZero();
+    assertThat(p.queueDepth()).as("requests waiting for a connection").isEqualTo(3);
     assertThat(signals.sample().pool("canary")).isEmpty();
   }
 }

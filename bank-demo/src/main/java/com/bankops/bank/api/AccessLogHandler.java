@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * First handler of every request: stamps {@code X-Bank-Version} and {@code X-Bank-Instance} on the
- * response whatever produced it, and writes one JSON access-log line when it ends.
+ * response whatever produced it, and writes one JSON access-log line when it ends. The line carries
+ * the balancer's {@code X-Request-Id} and the {@code X-Forwarded-For} chain (empty when absent), so
+ * Loki joins it to the balancer's line and the edge test sees the client address arrive.
  */
 final class AccessLogHandler implements Handler<RoutingContext> {
   static final String VERSION_HEADER = "X-Bank-Version";
@@ -37,6 +39,8 @@ final class AccessLogHandler implements Handler<RoutingContext> {
     ctx.addEndHandler(
         ar -> {
           double millis = (nanoClock.getAsLong() - start) / 1_000_000.0;
+          String requestId = ctx.request().getHeader("X-Request-Id");
+          String forwardedFor = ctx.request().getHeader("X-Forwarded-For");
           ACCESS.info(
               "{} {} {}",
               v("method", ctx.request().method().name()),
@@ -44,6 +48,9 @@ final class AccessLogHandler implements Handler<RoutingContext> {
               v("status", ctx.response().getStatusCode()),
               kv("durationMs", Math.round(millis * 1000) / 1000.0),
               kv("instance", instance),
+              kv("version", version),
+              kv("requestId", requestId == null ? "" : requestId),
+              kv("forwardedFor", forwardedFor == null ? "" : forwardedFor),
               kv("completed", ar.succeeded()));
         });
     ctx.next();
