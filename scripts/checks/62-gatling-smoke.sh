@@ -29,6 +29,8 @@ finish() {
 }
 trap finish EXIT
 
+check "load-tests unit tests (settings validated naming the property, profiles)" \
+  bash -c "./mvnw -B -ntp -q -f load-tests/pom.xml test >'$tmp/unit.log' 2>&1 || { tail -30 '$tmp/unit.log'; false; }"
 # bad input is refused before anything runs, naming what is wrong
 check "./bankops load --profile bogus is refused naming the profile" bash -c \
   "./bankops load --profile bogus 2>&1 >/dev/null | grep -q 'profile bogus (expected: smoke | surge)'; test \${PIPESTATUS[0]} = 2"
