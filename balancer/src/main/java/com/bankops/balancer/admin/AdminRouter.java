@@ -30,6 +30,7 @@ import java.util.function.Supplier;
  * request ─► BodyHandler (64 KiB, else 413) ─► BearerAuthHandler (/admin/**, else 401)
  *         ─► route of the operation ─► contract validation (else 400/415) ─► module handler
  * any failure ─► AdminFailureHandler ─► {"error", "field", "message"}
+ * GET /ui/** ─► the operator console's static files (no token: the page asks for it)
  * </pre>
  */
 public final class AdminRouter {
@@ -85,6 +86,7 @@ public final class AdminRouter {
       throw new IllegalStateException("openapi.yaml operations without a handler: " + unhandled);
     }
     Router router = builder.createRouter();
+    ConsoleAssets.mount(router);
     AdminFailureHandler failures = new AdminFailureHandler();
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class Appliance implements ControlPlane {
   private static final Logger LOG = LoggerFactory.getLogger(Appliance.class);
   static final List<Duration> WINDOWS = List.of(Duration.ofSeconds(10), Duration.ofSeconds(60));
+  static final Duration HISTOGRAM_WINDOW = Duration.ofSeconds(60);
 
   private final Vertx vertx;
   private final ApplianceConfig config;
@@ -336,7 +337,12 @@ public final class Appliance implements ControlPlane {
     ClusterSnapshot s = membership.snapshot();
     JsonObject pools = new JsonObject();
     for (PoolName p : PoolName.values()) {
-      pools.put(p.wire(), windows(membership.poolStats(p), now));
+      LatencyStats stats = membership.poolStats(p);
+      pools.put(
+          p.wire(),
+          windows(stats, now)
+              // the distribution view compares stable and canary over the same minute
+              .put("histogram60s", Json.buckets(stats.histogram(HISTOGRAM_WINDOW, now))));
     }
     JsonArray backends = new JsonArray();
     for (PoolSnapshot p : List.of(s.stable(), s.canary())) {

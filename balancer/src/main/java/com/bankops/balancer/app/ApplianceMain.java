@@ -11,6 +11,10 @@ import com.bankops.balancer.config.AdminConfig;
 import com.bankops.balancer.config.ApplianceConfig;
 import com.bankops.balancer.config.ConfigException;
 import com.bankops.balancer.config.RuntimeKind;
+import com.bankops.balancer.console.ConsoleFeed;
+import com.bankops.balancer.console.ConsoleModule;
+import com.bankops.balancer.console.EjectionCounter;
+import com.bankops.balancer.console.RolloutSource;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
 import com.bankops.balancer.scaling.Autoscaling;
@@ -18,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -34,6 +39,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApplianceMain {
   private static final Logger LOG = LoggerFactory.getLogger(ApplianceMain.class);
+  private static final int CONSOLE_DECISIONS = 10;
 
   private ApplianceMain() {}
 
@@ -114,6 +123,7 @@ public final class ApplianceMain {
     toClose.add(0, () -> appliance.stop().await(10, TimeUnit.SECONDS));
     initial.forEach(b -> appliance.membership().add(b));
     AdminModule scalingAdmin = Autoscaling.unavailableAdminModule();
+    Supplier<JsonObject> scalingView = Autoscaling::unavailableView;
     if (runtime != null) {
       Autoscaling scaling =
           Autoscaling.start(
@@ -127,6 +137,7 @@ public final class ApplianceMain {
               Clock.systemUTC());
       toClose.add(0, scaling);
       scalingAdmin = scaling.adminModule();
+      scalingView = () -> scaling.view(CONSOLE_DECISIONS);
       progress(
           "autoscaler "
               + (config.autoscaler().enabled() ? "on" : "off (enable: PUT /admin/autoscaler)")
@@ -138,9 +149,13 @@ public final class ApplianceMain {
               + config.autoscaler().targetConcurrency()
               + " in flight each");
     }
+    AtomicInteger adminPort = new AtomicInteger(config.admin().port());
+    ConsoleModule console = console(vertx, config, appliance, scalingView, adminPort::get);
     AdminServer admin =
-        AdminServer.start(vertx, config.admin(), appliance, registry::scrape, List.of(scalingAdmin))
+        AdminServer.start(
+                vertx, config.admin(), appliance, registry::scrape, List.of(scalingAdmin, console))
             .await(30, TimeUnit.SECONDS);
+    adminPort.set(admin.port()); // the port actually bound (admin.port may be 0)
     toClose.add(0, () -> admin.close().await(10, TimeUnit.SECONDS));
 
     System.out.printf(
@@ -148,6 +163,7 @@ public final class ApplianceMain {
             + "    bank API (balanced):  http://%s:%d/accounts%n"
             + "    admin API:            http://%s:%d/admin/status%n"
             + "    metrics:              http://%s:%d/metrics%n"
+            + "    operator console:     http://%s:%d/ui/  (asks for the admin token)%n"
             + "    admin token:          %s  (also in %s)%n"
             + "  try: ./bankops status | ./bankops canary 10 | ./bankops stats"
             + " | ./bankops autoscaler%n"
@@ -158,9 +174,33 @@ public final class ApplianceMain {
         config.admin().port(),
         config.admin().host(),
         config.admin().port(),
+        config.admin().host(),
+        config.admin().port(),
         token,
         dataDir.resolve("admin-token"));
     stopped.await();
+  }
+
+  /**
+   * The console's live feed. It reads the current rollout through the admin API's own contract
+   * ({@code GET /admin/rollouts/current} on loopback), so it shows rollouts from whichever module
+   * serves them, and "no rollout" while that answers 404.
+   */
+  private static ConsoleModule console(
+      Vertx vertx,
+      ApplianceConfig config,
+      Appliance appliance,
+      Supplier<JsonObject> scaling,
+      IntSupplier adminPort) {
+    EjectionCounter ejections = new EjectionCounter();
+    appliance.membership().addListener(ejections);
+    String host = config.admin().host();
+    String loopback = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    RolloutSource rollouts =
+        RolloutSource.overAdminApi(vertx, loopback, adminPort, config.admin().token());
+    return new ConsoleModule(
+        new ConsoleFeed(
+            vertx, appliance, scaling, rollouts, ejections::ejections, Clock.systemUTC()));
   }
 
   private static Vertx vertx(PrometheusMeterRegistry registry) {

@@ -13,6 +13,8 @@ import com.bankops.balancer.config.AutoscalerSettings;
 import com.bankops.balancer.notify.ScalingNotifications;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -36,7 +38,7 @@ import java.util.function.LongSupplier;
 public final class Autoscaling implements AutoCloseable {
   private final ReconcileLoop loop;
   private final ScheduledExecutorService scheduler;
-  private final AdminModule admin;
+  private final ScalingAdminModule admin;
 
   private Autoscaling(ReconcileLoop loop, ScheduledExecutorService scheduler, String kind) {
     this.loop = loop;
@@ -102,6 +104,23 @@ public final class Autoscaling implements AutoCloseable {
 
   public AdminModule adminModule() {
     return admin;
+  }
+
+  /** What {@code GET /admin/autoscaler} shows plus the newest {@code decisions} (the console). */
+  public JsonObject view(int decisions) {
+    JsonArray list = new JsonArray();
+    for (Decision d : loop.decisions(decisions)) {
+      list.add(DecisionJson.decision(d));
+    }
+    return admin.view().put("decisions", list);
+  }
+
+  /** {@link #view(int)} of an appliance without the autoscaler. */
+  public static JsonObject unavailableView() {
+    return new JsonObject()
+        .put("available", false)
+        .put("enabled", false)
+        .put("decisions", new JsonArray());
   }
 
   public ReconcileLoop loop() {

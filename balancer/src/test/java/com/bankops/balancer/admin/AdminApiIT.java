@@ -6,6 +6,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.bankops.balancer.config.AdminConfig;
+import com.bankops.balancer.console.ConsoleFeed;
+import com.bankops.balancer.console.ConsoleModule;
+import com.bankops.balancer.console.RolloutSource;
 import com.bankops.balancer.scaling.Autoscaling;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +18,7 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +54,17 @@ class AdminApiIT {
                 () -> "# TYPE bankops_up gauge\nbankops_up 1\n",
                 // the contract's autoscaler operations must have handlers; their own IT is
                 // scaling.AutoscalerIT
-                List.of(Autoscaling.unavailableAdminModule()))
+                List.of(
+                    Autoscaling.unavailableAdminModule(),
+                    // the console's stream has its own IT (ConsoleStreamIT)
+                    new ConsoleModule(
+                        new ConsoleFeed(
+                            vertx,
+                            control,
+                            Autoscaling::unavailableView,
+                            RolloutSource.none(),
+                            id -> 0,
+                            Clock.systemUTC()))))
             // generous: building the router from the OpenAPI document took >10 s on a machine at
             // load 14; it takes well under a second normally
             .await(60, TimeUnit.SECONDS);

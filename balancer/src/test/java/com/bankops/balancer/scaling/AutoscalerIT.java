@@ -13,6 +13,9 @@ import com.bankops.balancer.admin.AdminServer;
 import com.bankops.balancer.app.Appliance;
 import com.bankops.balancer.config.AdminConfig;
 import com.bankops.balancer.config.ApplianceConfig;
+import com.bankops.balancer.console.ConsoleFeed;
+import com.bankops.balancer.console.ConsoleModule;
+import com.bankops.balancer.console.RolloutSource;
 import com.bankops.balancer.pool.Backend;
 import com.bankops.balancer.pool.PoolName;
 import com.bankops.bank.app.EmbeddedDatabase;
@@ -156,7 +159,16 @@ class AutoscalerIT {
                 new AdminConfig("127.0.0.1", 0, TOKEN),
                 appliance,
                 registry::scrape,
-                List.of(scaling.adminModule()))
+                List.of(
+                    scaling.adminModule(),
+                    new ConsoleModule(
+                        new ConsoleFeed(
+                            vertx,
+                            appliance,
+                            () -> scaling.view(10),
+                            RolloutSource.none(),
+                            id -> 0,
+                            Clock.systemUTC()))))
             .await(10, TimeUnit.SECONDS);
     for (int i = 0; i < 4; i++) {
       HttpResponse<String> r =
