@@ -28,6 +28,17 @@ public interface ContainerRuntime extends AutoCloseable {
   }
 
   /**
+   * Docker containers of the bank image on the host network; see {@link DockerRuntimeConfig}.
+   * Blocks while it adopts the containers a previous runtime with the same appliance id left
+   * running (and removes stale ones), at most about {@link DockerRuntimeConfig#adoptTimeout()}.
+   *
+   * @throws IllegalStateException when no Docker engine answers
+   */
+  static ContainerRuntime docker(DockerRuntimeConfig config) {
+    return new DockerRuntime(config);
+  }
+
+  /**
    * Launches one instance and completes with it once it is ready. Fails with {@link
    * InstanceStartException} when the instance exits before it is ready, is not ready by the
    * runtime's deadline (it is then killed), or cannot be launched. A spec with port 0 lets the

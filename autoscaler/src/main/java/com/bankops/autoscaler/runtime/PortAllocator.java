@@ -60,6 +60,14 @@ public final class PortAllocator {
     return true;
   }
 
+  /**
+   * Marks a port as taken without probing it: for a port already in use by an instance this
+   * allocator's owner adopted (e.g. a container left running by a previous appliance).
+   */
+  public synchronized void claim(int port) {
+    taken.add(port);
+  }
+
   public synchronized void release(int port) {
     taken.remove(port);
   }

@@ -1,6 +1,7 @@
 package com.bankops.balancer.app;
 
 import com.bankops.autoscaler.runtime.ContainerRuntime;
+import com.bankops.autoscaler.runtime.DockerRuntimeConfig;
 import com.bankops.autoscaler.runtime.Instance;
 import com.bankops.autoscaler.runtime.InstanceSpec;
 import com.bankops.autoscaler.runtime.ProcessRuntimeConfig;
@@ -10,7 +11,6 @@ import com.bankops.balancer.admin.AdminServer;
 import com.bankops.balancer.config.AdminConfig;
 import com.bankops.balancer.config.ApplianceConfig;
 import com.bankops.balancer.config.ConfigException;
-import com.bankops.balancer.config.RuntimeKind;
 import com.bankops.balancer.console.ConsoleFeed;
 import com.bankops.balancer.console.ConsoleModule;
 import com.bankops.balancer.console.EjectionCounter;
@@ -101,12 +101,21 @@ public final class ApplianceMain {
       DemoDatabase db = DemoDatabase.start(dataDir.resolve("pgdata"));
       toClose.add(0, db);
       runtime =
-          config.runtime().kind() == RuntimeKind.KUBERNETES
-              ? KubernetesRuntime.create(config.runtime().kubernetes().toRuntimeConfig())
-              : processRuntime(config, dataDir);
+          switch (config.runtime().kind()) {
+            case DOCKER -> dockerRuntime(config);
+            case KUBERNETES ->
+                KubernetesRuntime.create(config.runtime().kubernetes().toRuntimeConfig());
+            case PROCESS -> processRuntime(config, dataDir);
+          };
       toClose.add(0, runtime);
-      stableSpec = InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url()));
-      progress("starting " + config.demo().stableInstances() + " bank instances");
+      stableSpec = InstanceSpec.of("stable", "1.0.0").withEnv(instanceEnv(db.url()));
+      stopLeftovers(runtime);
+      progress(
+          "starting "
+              + config.demo().stableInstances()
+              + " bank instances ("
+              + runtime.kind()
+              + " runtime)");
       List<CompletableFuture<Instance>> starting = new ArrayList<>();
       for (int i = 0; i < config.demo().stableInstances(); i++) {
         starting.add(runtime.start(stableSpec));
@@ -238,6 +247,55 @@ public final class ApplianceMain {
             .withPorts(config.demo().bankBasePort(), 100)
             .withReadyTimeout(Duration.ofSeconds(90));
     return ContainerRuntime.process(rc);
+  }
+
+  /**
+   * The database URL, and the bank's fault injection settings when set for the demo (child
+   * processes inherit them anyway; containers get only what is passed).
+   */
+  private static Map<String, String> instanceEnv(String dbUrl) {
+    Map<String, String> env = new java.util.HashMap<>();
+    for (String name : List.of("BANK_FAULT_LATENCY_MS", "BANK_FAULT_ERROR_RATE")) {
+      String value = System.getenv(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
+    env.put("BANK_DB_URL", dbUrl);
+    return Map.copyOf(env);
+  }
+
+  /**
+   * Containers of the bank image ({@code BANKOPS_BANK_IMAGE}, default {@value
+   * DockerRuntimeConfig#DEFAULT_IMAGE}; {@code ./bankops demo} builds it when missing) on the host
+   * network. The demo stops them on exit (Ctrl-C), like its processes.
+   */
+  private static ContainerRuntime dockerRuntime(ApplianceConfig config) {
+    Map<String, String> env = System.getenv();
+    DockerRuntimeConfig rc =
+        DockerRuntimeConfig.of(
+                env.getOrDefault("BANKOPS_BANK_IMAGE", DockerRuntimeConfig.DEFAULT_IMAGE),
+                env.getOrDefault("BANKOPS_APPLIANCE_ID", DockerRuntimeConfig.DEFAULT_APPLIANCE_ID))
+            .withPorts(config.demo().bankBasePort(), 100)
+            .withEnv(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xmx256m"))
+            .withReadyTimeout(Duration.ofSeconds(90));
+    progress("docker runtime: image " + rc.image() + ", appliance id " + rc.applianceId());
+    return ContainerRuntime.docker(rc);
+  }
+
+  /**
+   * The demo's database listens on a new port each run, so instances an earlier, crashed demo left
+   * running (the docker runtime adopts them) point at a database that is gone: stop them.
+   */
+  private static void stopLeftovers(ContainerRuntime runtime) throws Exception {
+    List<Instance> left = runtime.list();
+    if (left.isEmpty()) {
+      return;
+    }
+    progress("stopping " + left.size() + " instance(s) left by an earlier demo (old database)");
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    left.forEach(i -> stops.add(runtime.stop(i.id(), Duration.ofSeconds(5))));
+    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
   }
 
   /** BANKOPS_ADMIN_TOKEN, else a new random token written to DIR/admin-token (mode 600). */
