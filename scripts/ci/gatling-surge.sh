@@ -61,8 +61,6 @@ sys.path.insert(0, "scripts/lib")
 from gatling_stats import parse
 out, start, rc, report, base = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 rows = [list(map(int, l.split("\t"))) for l in open(f"{out}/replicas.tsv") if l.count("\t") == 3]
-initial = rows[0][3] if rows else 0
-peak = max((r[3] for r in rows), default=0)
 # the ramp starts 10 s into the simulation (LoadProfile.RAMP_STARTS_AT_SECONDS); the simulation's
 # start is in its report's directory name (UTC), not when Maven was launched (tens of seconds earlier)
 import datetime, os, re
@@ -70,7 +68,11 @@ m = re.search(r"-(\d{14})\d*$", os.path.dirname(report)) if report else None
 if m:
     start = int(datetime.datetime.strptime(m.group(1), "%Y%m%d%H%M%S").replace(tzinfo=datetime.timezone.utc).timestamp())
 ramp = start + 10
-first_up = next((r[0] for r in rows if r[3] > initial), None)
+# replicas when the ramp begins (instances may still be starting when the demo says it is up)
+before = [r for r in rows if r[0] <= ramp]
+initial = (before[-1] if before else rows[0])[3] if rows else 0
+peak = max((r[3] for r in rows), default=0)
+first_up = next((r[0] for r in rows if r[0] >= ramp and r[3] > initial), None)
 stats = parse(open(report, encoding="utf-8").read())["All Requests"] if report else {}
 summary = {
     "assertionsHeld": rc == 0, "baselineRps": base, "peakRps": 10 * base,
