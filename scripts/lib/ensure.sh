@@ -13,8 +13,11 @@ ensure_apt() {
   if [[ ${#need[@]} -gt 0 ]]; then
     echo "installing: ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # root here; a GitHub runner is a user with password-less sudo
+    local sudo=()
+    [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null 2>&1 && sudo=(sudo -E)
     # apt's lock is shared: wait for another install rather than fail
-    apt-get -o DPkg::Lock::Timeout=300 update -qq
-    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 update -qq
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
 }
