@@ -28,7 +28,7 @@ check() { # NAME CONDITION...
 refused() { ! "$@" >/dev/null 2>&1; }
 in_file() { grep -q -- "$1" "$2"; }
 only_200() { ! grep -qv '^200$' "$1"; }
-metric_has() { curl -sS "http://127.0.0.1:$BANKOPS_ADMIN_PORT/metrics" | grep -qF -- "$1"; }
+metric_has() { grep -qF -- "$1" <<<"$(curl -sS "http://127.0.0.1:$BANKOPS_ADMIN_PORT/metrics")"; } # not a pipe: grep -q would SIGPIPE curl
 refused_naming() { # FIELD ARGS...: ./bankops rollout start ARGS is refused naming FIELD
   local field="$1"
   shift

@@ -132,7 +132,9 @@ else
 fi
 
 ROLLOUT=0
-if curl -sf "$ADMIN/admin/openapi.yaml" | grep -q '^  /admin/rollouts/current:'; then
+# read it whole first: grep -q stops at the first match, and curl's SIGPIPE then fails the pipe
+contract="$(curl -sf "$ADMIN/admin/openapi.yaml" || true)"
+if grep -q '^  /admin/rollouts/current:' <<<"$contract"; then
   ROLLOUT=1
 fi
 

@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # The canary part of deploy-production.yml (--tags canary) and rollback.yml, run for real with
-# ansible-playbook against a stand-in for the rollout endpoints (ansible/tests/rollout_api_stub.py,
-# the ARCHITECTURE.md contract) on 127.0.0.1:34690: a passing rollout is waited for and succeeds;
-# a failed analysis makes the play FAIL with the state and the timeline; a step awaiting approval
-# is approved; rollback.yml aborts a rollout in progress. Control flow only: the real rollout
-# controller replaces the stand-in once it is in the tree.
+# ansible-playbook against the real rollout controller of a `./bankops demo` (embedded PostgreSQL,
+# bank processes) under light traffic:
+#   - a healthy version with an approval gate: the play approves, waits and succeeds (promoted);
+#   - a version whose canary fails every request: the kill switch rolls it back and the play FAILS
+#     loudly with the state and the timeline;
+#   - a wrong admin token fails the play and starts nothing;
+#   - rollback.yml aborts a rollout in progress and the canary share is back to 0.
+# Only 127.0.0.1 is contacted; traffic is bounded in count and time.
+# Ports: CANARY_CHECK_BASE_PORT (34680): +0 data, +10 admin, +20.. bank instances.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=scripts/lib/ensure.sh
 source "$ROOT/scripts/lib/ensure.sh"
-ensure_apt ansible-playbook:ansible
-PORT="${CANARY_STUB_PORT:-34690}"
+ensure_apt ansible-playbook:ansible curl:curl
+BASE="${CANARY_CHECK_BASE_PORT:-34680}"
+export BANKOPS_HTTP_PORT=$((BASE)) BANKOPS_ADMIN_PORT=$((BASE + 10))
+BANK_BASE=$((BASE + 20))
+DATA="http://127.0.0.1:$BANKOPS_HTTP_PORT"
+ADMIN="http://127.0.0.1:$BANKOPS_ADMIN_PORT"
 passed=0
 failed=0
 check() { # NAME COMMAND...
@@ -25,85 +33,142 @@ check() { # NAME COMMAND...
     echo "  FAIL $name"
   fi
 }
-tmp="$(mktemp -d)"
-stub=""
-# shellcheck disable=SC2317 # the EXIT trap and each scenario call it
-stop_stub() {
-  if [[ -n "$stub" ]]; then
-    kill "$stub" 2>/dev/null || true
-    wait "$stub" 2>/dev/null || true
-  fi
-  stub=""
-}
-# shellcheck disable=SC2317 # the EXIT trap calls it
+in_file() { grep -q -- "$1" "$2"; }
 finish() {
-  stop_stub
+  echo "ansible-canary: $passed passed, $failed failed"
+  [[ "$failed" == 0 ]]
+}
+for port in "$BANKOPS_HTTP_PORT" "$BANKOPS_ADMIN_PORT" "$BANK_BASE"; do
+  if ss -ltn "sport = :$port" | grep -q LISTEN; then
+    echo "ansible-canary: port $port is already in use" >&2
+    failed=1
+    finish
+    exit 1
+  fi
+done
+tmp="$(mktemp -d)"
+printf 'demo:\n  dataDir: %s\n  bankBasePort: %s\n' "$tmp/data" "$BANK_BASE" >"$tmp/config.yaml"
+echo "ansible-canary: starting ./bankops demo (data in $tmp/data)"
+BANKOPS_CONFIG="$tmp/config.yaml" setsid python3 -c \
+  'import os,signal,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
+  ./bankops demo >"$tmp/demo.log" 2>&1 &
+pgid=$!
+traffic=""
+# shellcheck disable=SC2317 # the EXIT trap calls it
+cleanup() {
+  if [[ -n "$traffic" ]]; then kill "$traffic" 2>/dev/null || true; fi
+  kill -INT -- "-$pgid" 2>/dev/null || true
+  for _ in $(seq 1 40); do
+    pgrep -g "$pgid" >/dev/null 2>&1 || break
+    sleep 0.5
+  done
+  kill -KILL -- "-$pgid" 2>/dev/null || true
   rm -rf "$tmp"
 }
-trap finish EXIT
-export ANSIBLE_CONFIG="$ROOT/ansible/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_CALLBACKS_ENABLED=""
-token="stub-token-$$"
-vars=(-e "bankops_admin_url=http://127.0.0.1:$PORT" -e "bankops_admin_token=$token"
-  -e bankops_version=9.9.9 -e bankops_rollout_poll_seconds=1 -e bankops_rollout_step_seconds=1)
+trap cleanup EXIT
 
-start_stub() { # SCENARIO
-  : >"$tmp/calls-$1.log"
-  python3 ansible/tests/rollout_api_stub.py "$PORT" "$token" "$1" "$tmp/calls-$1.log" &
-  stub=$!
-  for _ in $(seq 1 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/" && return 0
-    sleep 0.1
+up=0
+for _ in $(seq 1 240); do
+  if grep -q "appliance is up" "$tmp/demo.log"; then
+    up=1
+    break
+  fi
+  if ! kill -0 "$pgid" 2>/dev/null; then break; fi
+  sleep 1
+done
+check "demo up" test "$up" = 1
+if [[ "$up" != 1 ]]; then
+  tail -40 "$tmp/demo.log"
+  finish
+  exit 1
+fi
+token="$(cat "$tmp/data/admin-token")"
+account=$(curl -sS -XPOST "$DATA/accounts" -H 'Content-Type: application/json' \
+  -d '{"owner":"dora","initialBalance":100}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+# light steady traffic, so that the canary gets requests to judge: one request every 20 ms, at
+# most 5 minutes
+(
+  end=$((SECONDS + 300))
+  while ((SECONDS < end)); do
+    curl -sS -o /dev/null "$DATA/accounts/$account" || true
+    sleep 0.02
+  done
+) &
+traffic=$!
+
+export ANSIBLE_CONFIG="$ROOT/ansible/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_CALLBACKS_ENABLED=""
+# a handful of requests per short step on a shared machine: latency is noise here (RolloutIT
+# judges it), errors are not
+vars=(-e "bankops_admin_url=$ADMIN" -e bankops_rollout_poll_seconds=1
+  -e bankops_rollout_step_seconds=2 -e bankops_rollout_warmup_seconds=2
+  -e bankops_rollout_min_requests=5 -e bankops_rollout_max_p99_ratio=20)
+play() { # LOG PLAYBOOK ARGS... -> the playbook's exit status
+  local log="$1" playbook="$2"
+  shift 2
+  set +e
+  timeout 300 ansible-playbook -i ansible/inventories/local "ansible/playbooks/$playbook" "${vars[@]}" "$@" \
+    >"$tmp/$log" 2>&1
+  local rc=$?
+  set -e
+  return "$rc"
+}
+rollouts() { # the states of every kept rollout, newest first
+  curl -sS -H "Authorization: Bearer $token" "$ADMIN/admin/rollouts" |
+    python3 -c 'import json,sys; print(" ".join(r["state"] for r in json.load(sys.stdin)["rollouts"]))'
+}
+stable_versions() {
+  curl -sS -H "Authorization: Bearer $token" "$ADMIN/admin/backends" | python3 -c '
+import json, sys
+print(" ".join(sorted({b["version"] for b in json.load(sys.stdin)["backends"]
+                       if b["pool"] == "stable" and b["state"] != "draining"})))'
+}
+
+echo "ansible-canary: 1.1.0, healthy, approval before 100 %"
+if play promote.log deploy-production.yml --tags canary -e bankops_admin_token="$token" \
+  -e bankops_version=1.1.0 -e '{"bankops_rollout_steps": [50, 100], "bankops_rollout_approval_before": [100]}'; then ok=0; else ok=$?; fi
+check "a healthy canary: the play approves, waits and succeeds" test "$ok" = 0
+check "  the rollout was promoted through the approval gate" bash -c \
+  "curl -sS -H 'Authorization: Bearer $token' '$ADMIN/admin/rollouts/current' | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+events = [e[\"event\"] for e in r[\"timeline\"]]
+assert r[\"state\"] == \"promoted\" and \"approved\" in events, (r[\"state\"], events)'"
+check "  stable now runs 1.1.0 only" test "$(stable_versions)" = "1.1.0"
+
+echo "ansible-canary: 1.2.0, failing every request"
+if play rollback.log deploy-production.yml --tags canary -e bankops_admin_token="$token" \
+  -e bankops_version=1.2.0 -e '{"bankops_rollout_steps": [50, 100], "bankops_rollout_env": {"BANK_FAULT_ERROR_RATE": "1"}}'; then bad=0; else bad=$?; fi
+check "a failing canary: the play FAILS" test "$bad" != 0
+check "  loudly, with the state and the timeline" bash -c \
+  "grep -q 'ROLLOUT OF 1.2.0 FAILED AND WAS ROLLED BACK' '$tmp/rollback.log' &&
+   grep -q 'state: rolled_back' '$tmp/rollback.log' && grep -q 'rolled_back' '$tmp/rollback.log'"
+check "  stable still runs 1.1.0 only" test "$(stable_versions)" = "1.1.0"
+
+before="$(rollouts)"
+if play wrong-token.log deploy-production.yml --tags canary -e bankops_admin_token=wrong \
+  -e bankops_version=1.3.0; then wrong=0; else wrong=$?; fi
+check "a wrong admin token fails the play (a 401 is not taken for success)" test "$wrong" != 0
+check "  and no rollout was started" test "$(rollouts)" = "$before"
+
+echo "ansible-canary: rollback.yml during a rollout of 1.3.0"
+curl -fsS -o /dev/null -XPOST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  -d '{"version": "1.3.0", "steps": [10, 100], "stepSeconds": 600}' "$ADMIN/admin/rollouts"
+if play abort.log rollback.yml -e bankops_admin_token="$token"; then rb=0; else rb=$?; fi
+check "rollback.yml aborts the rollout in progress and succeeds" test "$rb" = 0
+share_zero() {
+  curl -sS -H "Authorization: Bearer $token" "$ADMIN/admin/status" |
+    python3 -c 'import json,sys; assert json.load(sys.stdin)["canaryPercent"] == 0'
+}
+rolled_back() { # the abort drains and stops the canary, then the state reads rolled_back
+  for _ in $(seq 1 60); do
+    [[ "$(rollouts | cut -d' ' -f1)" == rolled_back ]] && return 0
+    sleep 0.5
   done
   return 1
 }
-deploy() { # SCENARIO -> exit status of the playbook, output in $tmp/deploy-SCENARIO.log
-  start_stub "$1"
-  set +e
-  ansible-playbook -i ansible/inventories/local ansible/playbooks/deploy-production.yml --tags canary \
-    "${vars[@]}" >"$tmp/deploy-$1.log" 2>&1
-  local rc=$?
-  set -e
-  stop_stub
-  return "$rc"
-}
-
-check "a passing canary: the play waits and succeeds" deploy promote
-check "  it started the rollout with the version, steps and analysis" \
-  grep -q '^POST /admin/rollouts {"analysis": {.*"minSamples": 200.*"steps": \[1, 5, 25, 50, 100\], "version": "9.9.9"}' "$tmp/calls-promote.log"
-check "  it polled until promoted and aborted nothing" bash -c \
-  "[ \$(grep -c '^GET /admin/rollouts/current' '$tmp/calls-promote.log') -ge 3 ] && ! grep -q abort '$tmp/calls-promote.log'"
-
-if deploy rollback; then rollback_rc=0; else rollback_rc=$?; fi
-check "a failed analysis: the play FAILS" test "$rollback_rc" != 0
-check "  loudly, with the state and the analysis from the timeline" bash -c \
-  "grep -q 'ROLLOUT OF 9.9.9 FAILED AND WAS ROLLED BACK' '$tmp/deploy-rollback.log' &&
-   grep -q 'state: rolled_back' '$tmp/deploy-rollback.log' && grep -q 'canary error rate 0.031' '$tmp/deploy-rollback.log'"
-check "  and it called abort (the kill switch) on the way out" grep -q '^POST /admin/rollouts/current/abort' "$tmp/calls-rollback.log"
-
-check "a step awaiting approval is approved, then promoted" deploy approval
-check "  approve was called once" test "$(grep -c '^POST /admin/rollouts/current/approve' "$tmp/calls-approval.log")" = 1
-
-start_stub promote
-set +e
-ansible-playbook -i ansible/inventories/local ansible/playbooks/deploy-production.yml --tags canary \
-  "${vars[@]}" -e bankops_admin_token=wrong >"$tmp/deploy-wrong-token.log" 2>&1
-wrong_rc=$?
-set -e
-stop_stub
-check "a wrong admin token fails the play (a 401 is not taken for success)" test "$wrong_rc" != 0
-check "  and no rollout was started" bash -c "! grep -q '^POST /admin/rollouts ' '$tmp/calls-promote.log'"
-
-# rollback.yml while a rollout runs: abort, then the canary share is back to 0
-start_stub approval
-curl -fsS -o /dev/null -XPOST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"version": "9.9.9", "steps": [1, 5]}' "http://127.0.0.1:$PORT/admin/rollouts"
-set +e
-ansible-playbook -i ansible/inventories/local ansible/playbooks/rollback.yml "${vars[@]}" >"$tmp/rollback.log" 2>&1
-rb_rc=$?
-set -e
-stop_stub
-check "rollback.yml aborts the rollout in progress and succeeds" bash -c \
-  "[ $rb_rc = 0 ] && grep -q '^POST /admin/rollouts/current/abort' '$tmp/calls-approval.log'"
-[[ "$failed" == 0 ]] || for f in "$tmp"/deploy-*.log "$tmp/rollback.log"; do echo "--- $f"; tail -25 "$f"; done
-echo "ansible-canary: $passed passed, $failed failed"
-[[ "$failed" == 0 ]]
+check "  the canary share is 0 at once" share_zero
+check "  the rollout ends rolled back" rolled_back
+kill "$traffic" 2>/dev/null || true
+traffic=""
+[[ "$failed" == 0 ]] || for f in "$tmp"/*.log; do echo "--- $f"; tail -30 "$f"; done
+finish
