@@ -386,9 +386,9 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
 
   /**
    * The canary shield: on a failed canary attempt, switch this exchange to the stable pool for one
-   * more attempt, if the request may be resent and the budget allows. The failed attempt has
-   * already been recorded against the canary backend (its stats, the pool's histograms, outlier
-   * detection), so the rollout analysis and the kill switch see it as before.
+   * more attempt, if the request may be resent and the budget allows. The failed attempt is still
+   * recorded against the canary backend by the caller's attemptEnded (its stats, the canary pool's
+   * histograms, outlier detection), so the rollout analysis and the kill switch see it as before.
    */
   private boolean mayFallBack(Member failed, FailureKind kind) {
     if (fellBack
