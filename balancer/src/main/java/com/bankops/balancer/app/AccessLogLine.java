@@ -14,8 +14,8 @@ import java.time.ZoneOffset;
  * <pre>
  * {"@timestamp":"2026-11-25T19:01:22.395630759Z","message":"GET / 200","logger_name":"access",
  *  "thread_name":"vert.x-eventloop-thread-2","level":"INFO","requestId":"91179a0078fc40e4",
- *  "method":"GET","path":"/","status":200,"pool":"canary","backend":"stable-1","attempts":1,
- *  "latencyMicros":247129,"bytesOut":8}
+ *  "method":"GET","path":"/","status":200,"pool":"canary","backend":"stable-1","version":"1.1.0",
+ *  "attempts":1,"latencyMicros":247129,"bytesOut":8}
  * </pre>
  *
  * One instance per thread (it reuses its builder and the formatted second of the timestamp); not
@@ -61,6 +61,8 @@ final class AccessLogLine {
     escape(b, r.pool().wire());
     b.append("\",\"backend\":\"");
     escape(b, r.backend());
+    b.append("\",\"version\":\"");
+    escape(b, r.version());
     b.append("\",\"attempts\":").append(r.attempts());
     b.append(",\"latencyMicros\":").append(r.latencyNanos() / 1000);
     b.append(",\"bytesOut\":").append(r.bytesOut());

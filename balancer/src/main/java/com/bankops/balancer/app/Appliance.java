@@ -189,7 +189,8 @@ public final class Appliance implements ControlPlane {
         c.routing().overrideHeader().enabled(),
         c.routing().overrideHeader().name(),
         c.http().accessLog(),
-        c.proxy().upstreamPipelining());
+        c.proxy().upstreamPipelining(),
+        c.routing().canaryFallback());
   }
 
   /** The port the data plane listens on. */

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metric names: {@code bankops_upstream_request_duration_seconds{pool,backend,version,
  * status_class}} (histogram), {@code bankops_canary_share_ratio}, {@code bankops_backends{pool,
- * state}}, {@code bankops_proxy_exchanges_total{status_class}}.
+ * state}}, {@code bankops_proxy_exchanges_total{status_class}}, {@code
+ * bankops_canary_fallbacks_total} (requests the canary shield resent to stable).
  */
 final class ProxyMetrics implements ProxyObserver {
   private static final Logger ACCESS = LoggerFactory.getLogger("access");
@@ -45,6 +46,7 @@ final class ProxyMetrics implements ProxyObserver {
   // timers per backend, indexed by status class; looked up once per attempt
   private final ConcurrentHashMap<String, Timer[]> timers = new ConcurrentHashMap<>();
   private final Counter[] exchanges = new Counter[CLASSES.length];
+  private final Counter canaryFallbacks;
   // the access log's appender when the line can be handed to it ready-made (see accessAppender)
   private final BatchingAsyncAppender directAppender;
   private static final FastThreadLocal<AccessLogLine> LINES =
@@ -105,6 +107,11 @@ final class ProxyMetrics implements ProxyObserver {
               .description("Client requests answered by the proxy")
               .register(registry);
     }
+    canaryFallbacks =
+        Counter.builder("bankops_canary_fallbacks_total")
+            .description(
+                "Requests whose canary attempt failed and that were resent to the stable pool")
+            .register(registry);
   }
 
   /**
@@ -151,6 +158,11 @@ final class ProxyMetrics implements ProxyObserver {
   }
 
   @Override
+  public void canaryFellBack(Member canary) {
+    canaryFallbacks.increment();
+  }
+
+  @Override
   public void exchangeEnded(ExchangeRecord r) {
     exchanges[statusClass(r.status())].increment();
     if (accessLog && ACCESS.isInfoEnabled()) {
@@ -170,6 +182,7 @@ final class ProxyMetrics implements ProxyObserver {
           net.logstash.logback.argument.StructuredArguments.kv("status", r.status()),
           net.logstash.logback.argument.StructuredArguments.kv("pool", r.pool().wire()),
           net.logstash.logback.argument.StructuredArguments.kv("backend", r.backend()),
+          net.logstash.logback.argument.StructuredArguments.kv("version", r.version()),
           net.logstash.logback.argument.StructuredArguments.kv("attempts", r.attempts()),
           net.logstash.logback.argument.StructuredArguments.kv(
               "latencyMicros", r.latencyNanos() / 1000),

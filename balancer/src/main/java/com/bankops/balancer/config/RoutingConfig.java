@@ -4,10 +4,15 @@ import java.math.BigDecimal;
 
 /**
  * Pool split and backend choice (key {@code routing}). The canary share is a percentage in 0.01
- * steps, i.e. whole basis points: 12.34 % = 1234 bp.
+ * steps, i.e. whole basis points: 12.34 % = 1234 bp. {@code canaryFallback} is the canary shield: a
+ * failed canary attempt that may safely be resent is resent once to the stable pool.
  */
 public record RoutingConfig(
-    PickerKind picker, double canaryPercent, OverrideHeader overrideHeader, int slowStartMs) {
+    PickerKind picker,
+    double canaryPercent,
+    OverrideHeader overrideHeader,
+    int slowStartMs,
+    boolean canaryFallback) {
 
   public static final int MAX_SLOW_START_MS = 3_600_000;
   public static final int BASIS_POINTS_PER_PERCENT = 100;
@@ -38,7 +43,8 @@ public record RoutingConfig(
     BigDecimal percent = n.decimalIn("canaryPercent", BigDecimal.ZERO, BigDecimal.valueOf(100), 2);
     OverrideHeader header = n.object("overrideHeader", OverrideHeader::read);
     int slowStart = n.intIn("slowStartMs", 0, MAX_SLOW_START_MS);
-    return new RoutingConfig(picker, percent.doubleValue(), header, slowStart);
+    boolean canaryFallback = n.bool("canaryFallback");
+    return new RoutingConfig(picker, percent.doubleValue(), header, slowStart, canaryFallback);
   }
 
   /** The canary share in basis points, 0..10000. */

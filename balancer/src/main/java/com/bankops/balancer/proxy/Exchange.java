@@ -31,6 +31,10 @@ import java.util.Set;
  *                                          and the body is buffered, within the retry budget
  *         ─► timeout ────────────────────► 504 (a slow POST may still move money: never resent)
  *         ─► any other response ─────────► stream it to the client; no retry after that
+ *
+ * canary shield: an attempt on a CANARY backend that failed (connect, reset or any 5xx, 500
+ * included) is resent once to the STABLE pool under the same idempotency rules and budget
+ * (RetryPolicy.decideCanaryFallback); the canary's failure is still recorded as its own.
  * </pre>
  *
  * Runs entirely on the event loop of its request; nothing here blocks.
@@ -68,6 +72,9 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   private final HttpServerRequest request;
   private final String requestId;
   private final PoolName pool;
+  // the pool attempts pick from: the chosen one, or STABLE once a canary failure fell back
+  private PoolName target;
+  private boolean fellBack;
   private final String newClientKey;
   private final boolean idempotencyKey;
   private final long startNanos;
@@ -84,6 +91,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   private int attempts;
   private int status;
   private String lastBackend = "-";
+  private String lastVersion = "-";
 
   Exchange(
       ProxyContext ctx,
@@ -99,6 +107,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
     this.request = request;
     this.requestId = requestId;
     this.pool = pool;
+    this.target = pool;
     this.newClientKey = newClientKey;
     this.startNanos = startNanos;
     this.contentLength = contentLength;
@@ -154,8 +163,8 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   private void attempt() {
     ClusterSnapshot snapshot = firstSnapshot != null ? firstSnapshot : ctx.membership().snapshot();
     firstSnapshot = null;
-    PoolSnapshot candidates = snapshot.pool(pool);
-    if (candidates.isEmpty() && pool == PoolName.CANARY) {
+    PoolSnapshot candidates = snapshot.pool(target);
+    if (candidates.isEmpty() && target == PoolName.CANARY) {
       candidates = snapshot.stable(); // an empty canary pool sends its share to stable
     }
     Member member = pick(candidates.candidates());
@@ -166,6 +175,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
     attempts++;
     markTried(member.id());
     lastBackend = member.id();
+    lastVersion = member.backend().version();
     member.load().onStart();
     long attemptStart = ctx.nanoClock().getAsLong();
     RequestOptions options =
@@ -251,14 +261,8 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   private void received(
       Member member, long attemptStart, HttpClientRequest upstream, HttpClientResponse response) {
     int code = response.statusCode();
-    FailureKind kind =
-        switch (code) {
-          case 502 -> FailureKind.STATUS_502;
-          case 503 -> FailureKind.STATUS_503;
-          case 504 -> FailureKind.STATUS_504;
-          default -> null;
-        };
-    if (kind != null && mayRetry(kind)) {
+    FailureKind kind = code >= 500 ? FailureKind.ofServerError(code).orElse(null) : null;
+    if (kind != null && (mayFallBack(member, kind) || mayRetry(kind))) {
       response.body(); // read and drop, so the connection goes back to the pool
       attemptEnded(member, attemptStart, code, Outcome.SERVER_ERROR);
       attempt();
@@ -358,7 +362,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
           default -> Outcome.RESET;
         };
     attemptEnded(member, attemptStart, 0, outcome);
-    if (mayRetry(kind)) {
+    if (mayFallBack(member, kind) || mayRetry(kind)) {
       attempt();
     } else {
       finish(ProxyError.forFailure(kind), 0);
@@ -380,10 +384,45 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
     return ctx.retryBudget().tryAcquireRetry();
   }
 
+  /**
+   * The canary shield: on a failed canary attempt, switch this exchange to the stable pool for one
+   * more attempt, if the request may be resent and the budget allows. The failed attempt is still
+   * recorded against the canary backend by the caller's attemptEnded (its stats, the canary pool's
+   * histograms, outlier detection), so the rollout analysis and the kill switch see it as before.
+   */
+  private boolean mayFallBack(Member failed, FailureKind kind) {
+    if (fellBack
+        || failed.backend().pool() != PoolName.CANARY
+        || attempts >= ctx.settings().maxAttempts()) {
+      return false;
+    }
+    if (streaming && kind != FailureKind.CONNECT_FAILED) {
+      return false;
+    }
+    boolean bytesSent = request.response().headWritten();
+    if (!RetryPolicy.decideCanaryFallback(
+            ctx.settings().canaryFallback(),
+            request.method().name(),
+            idempotencyKey,
+            kind,
+            bytesSent)
+        .retry()) {
+      return false;
+    }
+    if (ctx.membership().snapshot().stable().candidates().isEmpty()
+        || !ctx.retryBudget().tryAcquireRetry()) {
+      return false;
+    }
+    fellBack = true;
+    target = PoolName.STABLE;
+    ctx.observer().canaryFellBack(failed);
+    return true;
+  }
+
   private boolean untriedLeft() {
     ClusterSnapshot snapshot = ctx.membership().snapshot();
-    PoolSnapshot p = snapshot.pool(pool);
-    if (p.isEmpty() && pool == PoolName.CANARY) {
+    PoolSnapshot p = snapshot.pool(target);
+    if (p.isEmpty() && target == PoolName.CANARY) {
       p = snapshot.stable();
     }
     for (Member m : p.candidates()) {
@@ -455,6 +494,11 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   @Override
   public String backend() {
     return lastBackend;
+  }
+
+  @Override
+  public String version() {
+    return lastVersion;
   }
 
   @Override

@@ -58,7 +58,7 @@ enum ProxyError {
     return switch (kind) {
       case TIMEOUT -> TIMEOUT;
       case CONNECT_FAILED, RESET -> BAD_GATEWAY;
-      case STATUS_502, STATUS_503, STATUS_504 -> BAD_GATEWAY;
+      case STATUS_502, STATUS_503, STATUS_504, STATUS_5XX -> BAD_GATEWAY;
     };
   }
 

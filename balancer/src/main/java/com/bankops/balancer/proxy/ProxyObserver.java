@@ -29,6 +29,13 @@ public interface ProxyObserver {
   /** One attempt ended; {@code status} is 0 when no response head arrived. */
   default void attemptEnded(Member member, long latencyNanos, int status, Outcome outcome) {}
 
+  /**
+   * A request whose attempt on the canary backend {@code canary} failed is being resent to the
+   * stable pool (the canary shield). The failed attempt is reported to {@link #attemptEnded} as
+   * usual, as the canary's own failure.
+   */
+  default void canaryFellBack(Member canary) {}
+
   /** The exchange with the client ended. */
   default void exchangeEnded(ExchangeRecord record) {}
 
@@ -47,6 +54,9 @@ public interface ProxyObserver {
     PoolName pool();
 
     String backend();
+
+    /** The version of the backend that answered last, "-" when no backend was tried. */
+    String version();
 
     int status();
 

@@ -7,6 +7,8 @@ package com.bankops.balancer.proxy;
  *     are read whole before forwarding, so a retry can resend them; larger ones stream with
  *     backpressure and are never retried after the first byte left
  * @param upstreamPipelining HTTP/1.1 pipelining on backend connections (Vert.x's limit of 10)
+ * @param canaryFallback the canary shield: a failed canary attempt that may be resent is resent
+ *     once to the stable pool ({@code routing.canaryFallback})
  */
 public record ProxySettings(
     String host,
@@ -24,7 +26,8 @@ public record ProxySettings(
     boolean overrideHeaderEnabled,
     String overrideHeaderName,
     boolean accessLog,
-    boolean upstreamPipelining) {
+    boolean upstreamPipelining,
+    boolean canaryFallback) {
 
   public static final int DEFAULT_BUFFER_THRESHOLD_BYTES = 64 * 1024;
 
@@ -45,6 +48,7 @@ public record ProxySettings(
         overrideHeaderEnabled,
         overrideHeaderName,
         accessLog,
-        upstreamPipelining);
+        upstreamPipelining,
+        canaryFallback);
   }
 }

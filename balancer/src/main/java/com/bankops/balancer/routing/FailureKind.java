@@ -11,8 +11,21 @@ public enum FailureKind {
   STATUS_502,
   STATUS_503,
   STATUS_504,
+  /**
+   * Any other 5xx answer (500, 501, ...). Never retried within a pool; only a failed canary attempt
+   * falls back to stable on it ({@link RetryPolicy#decideCanaryFallback}).
+   */
+  STATUS_5XX,
   /** The balancer gave up waiting; the backend may still act on the request. */
   TIMEOUT;
+
+  /** The kind of any 5xx status (gateway statuses by name, the rest {@link #STATUS_5XX}). */
+  public static Optional<FailureKind> ofServerError(int status) {
+    if (status < 500 || status > 599) {
+      return Optional.empty();
+    }
+    return Optional.of(ofStatus(status).orElse(STATUS_5XX));
+  }
 
   /** The kind of a backend status, if it is one of the retryable gateway statuses. */
   public static Optional<FailureKind> ofStatus(int status) {

@@ -25,6 +25,7 @@ class AccessLogLineTest {
       String uri,
       PoolName pool,
       String backend,
+      String version,
       int status,
       int attempts,
       long latencyNanos,
@@ -51,6 +52,7 @@ class AccessLogLineTest {
       StructuredArguments.kv("status", r.status()),
       StructuredArguments.kv("pool", r.pool().wire()),
       StructuredArguments.kv("backend", r.backend()),
+      StructuredArguments.kv("version", r.version()),
       StructuredArguments.kv("attempts", r.attempts()),
       StructuredArguments.kv("latencyMicros", r.latencyNanos() / 1000),
       StructuredArguments.kv("bytesOut", r.bytesOut())
@@ -77,6 +79,7 @@ class AccessLogLineTest {
             "/accounts/1",
             PoolName.CANARY,
             "c-1",
+            "1.2.0",
             200,
             1,
             247_129_000L,
@@ -90,7 +93,7 @@ class AccessLogLineTest {
 
   @Test
   void offsetZones() {
-    Rec r = new Rec("id", "POST", "/t", PoolName.STABLE, "-", 503, 0, 999, 0);
+    Rec r = new Rec("id", "POST", "/t", PoolName.STABLE, "-", "-", 503, 0, 999, 0);
     same(r, Instant.parse("2026-07-01T10:15:30.5Z"), ZoneId.of("Europe/Berlin"));
     same(r, Instant.parse("2026-12-01T10:15:30.123456Z"), ZoneId.of("America/St_Johns"));
   }
@@ -104,6 +107,7 @@ class AccessLogLineTest {
             "/p?q=\"x\"&t=\t\n\r\b\f\u0001\u001fé€/\u007f",
             PoolName.STABLE,
             "s-1",
+            "1.1.0-\"rc\"",
             404,
             2,
             1_000_000L,
@@ -114,12 +118,21 @@ class AccessLogLineTest {
   @Test
   void reusesItsBuilderAcrossLinesAndSeconds() {
     AccessLogLine line = new AccessLogLine(ZoneId.of("UTC"));
-    Rec a = new Rec("1", "GET", "/a", PoolName.STABLE, "s", 200, 1, 5_000, 2);
-    Rec b = new Rec("2", "GET", "/bb", PoolName.CANARY, "c", 500, 2, 7_000, 3);
+    Rec a = new Rec("1", "GET", "/a", PoolName.STABLE, "s", "1", 200, 1, 5_000, 2);
+    Rec b = new Rec("2", "GET", "/bb", PoolName.CANARY, "c", "2", 500, 2, 7_000, 3);
     Instant t1 = Instant.parse("2026-11-25T19:01:22.5Z");
     Instant t2 = Instant.parse("2026-11-25T19:01:23.25Z");
     assertThat(line.render(a, t1)).isEqualTo(encoded(a, t1, ZoneId.of("UTC")));
     assertThat(line.render(b, t2)).isEqualTo(encoded(b, t2, ZoneId.of("UTC")));
     assertThat(line.render(a, t1)).isEqualTo(encoded(a, t1, ZoneId.of("UTC")));
+  }
+
+  @Test
+  void carriesTheVersionOfTheBackendThatAnswered() {
+    Rec r = new Rec("r", "GET", "/a", PoolName.CANARY, "stable-1", "1.1.0", 200, 2, 1_000, 2);
+    String line =
+        new AccessLogLine(ZoneId.of("UTC")).render(r, Instant.parse("2026-11-25T19:01:22Z"));
+    assertThat(new io.vertx.core.json.JsonObject(line).getString("version")).isEqualTo("1.1.0");
+    assertThat(line).contains("\"backend\":\"stable-1\",\"version\":\"1.1.0\",\"attempts\":2");
   }
 }

@@ -30,6 +30,7 @@ class ApplianceConfigTest {
     assertThat(c.routing().overrideHeader())
         .isEqualTo(new RoutingConfig.OverrideHeader(false, "X-Canary"));
     assertThat(c.routing().slowStartMs()).isEqualTo(10_000);
+    assertThat(c.routing().canaryFallback()).as("canary shield on by default").isTrue();
     assertThat(c.health()).isEqualTo(new HealthConfig(2000, 1000, "/health/ready", 3, 2));
     assertThat(c.outlier())
         .isEqualTo(new OutlierConfig(5, 50, 20, 10_000, 30_000, 300_000, 50, 50));
@@ -219,6 +220,7 @@ class ApplianceConfigTest {
           routing: {overrideHeader: {enabled: yes please}} | routing.overrideHeader.enabled: "yes please" (expected: true or false)
           routing: {overrideHeader: {name: "X Canary"}} | routing.overrideHeader.name: "X Canary" (expected: an HTTP header name
           routing: {slowStartMs: -1}                 | routing.slowStartMs: -1 (expected: 0..3600000)
+          routing: {canaryFallback: sometimes}       | routing.canaryFallback: "sometimes" (expected: true or false)
           health: {intervalMs: 50, timeoutMs: 10}    | health.intervalMs: 50 (expected: 100..3600000)
           health: {timeoutMs: 5000}                  | health.timeoutMs: 5000 (expected: 1..health.intervalMs (2000))
           health: {path: health}                     | health.path: "health" (expected: a path starting with /)

@@ -298,6 +298,110 @@ class ProxyIT {
     assertThat(a.hits.get() + b.hits.get()).isEqualTo(5);
   }
 
+  /** All traffic to the canary; outlier ejection out of the way so every request reaches it. */
+  private static final String SHIELD =
+      "outlier: {consecutiveFailures: 1000}\nhealth: {intervalMs: 60000, timeoutMs: 1000}\n";
+
+  private double canaryFallbacks() {
+    return registry.get("bankops_canary_fallbacks_total").counter().count();
+  }
+
+  private long canaryErrors() {
+    return appliance.membership().poolStats(PoolName.CANARY).totalErrors();
+  }
+
+  /**
+   * A passed-on answer is recorded once its last byte was written: maybe after the client read it.
+   */
+  private void awaitCanaryErrors(long n) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(canaryErrors()).isEqualTo(n));
+  }
+
+  @Test
+  void aCanary500ToAGetIsShieldedByStableAndStillCountedAgainstTheCanary() throws Exception {
+    start(SHIELD + "routing: {canaryPercent: 100, slowStartMs: 0}");
+    TestBackend stable = backend("s", PoolName.STABLE);
+    TestBackend canary = backend("c", PoolName.CANARY);
+    canary.failStatus.set(500);
+    for (int i = 0; i < 5; i++) {
+      Reply r = call(HttpMethod.GET, "/accounts/" + i, Map.of("x-client-id", "k" + i), null);
+      assertThat(r.status()).as("request %d", i).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("s");
+    }
+    assertThat(canary.hits.get()).as("every request tried the canary first").isEqualTo(5);
+    assertThat(stable.hits.get()).isEqualTo(5);
+    assertThat(canaryErrors())
+        .as("the canary's errors, as the rollout analysis sees them")
+        .isEqualTo(5);
+    assertThat(appliance.membership().snapshot().member("c").orElseThrow().stats().totalErrors())
+        .isEqualTo(5);
+    assertThat(appliance.membership().poolStats(PoolName.STABLE).totalErrors()).isZero();
+    assertThat(canaryFallbacks()).isEqualTo(5.0);
+    assertThat(registry.scrape()).contains("bankops_canary_fallbacks_total 5.0");
+
+    // a keyed POST is shielded too: the bank commits its effect and its answer together
+    Reply keyed =
+        call(
+            HttpMethod.POST,
+            "/transfers",
+            Map.of("content-type", "application/json", "idempotency-key", "t-1"),
+            "{}");
+    assertThat(keyed.status()).isEqualTo(200);
+    assertThat(keyed.body()).isEqualTo("s");
+    assertThat(canaryFallbacks()).isEqualTo(6.0);
+  }
+
+  @Test
+  void aCanary500ToAPostWithoutKeyIsPassedOnNotResent() throws Exception {
+    start(SHIELD + "routing: {canaryPercent: 100, slowStartMs: 0}");
+    TestBackend stable = backend("s", PoolName.STABLE);
+    TestBackend canary = backend("c", PoolName.CANARY);
+    canary.failStatus.set(500);
+    Reply r = call(HttpMethod.POST, "/transfers", Map.of("content-type", "text/plain"), "pay 10");
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.body()).isEqualTo("fault c");
+    assertThat(canary.hits.get()).isEqualTo(1);
+    assertThat(stable.hits.get()).as("a keyless POST is never resent").isZero();
+    awaitCanaryErrors(1);
+    assertThat(canaryFallbacks()).isZero();
+  }
+
+  @Test
+  void aCanaryResetAndAStable500FollowTheirOwnRules() throws Exception {
+    start(SHIELD + "routing: {canaryPercent: 100, slowStartMs: 0}");
+    TestBackend stable = backend("s", PoolName.STABLE);
+    TestBackend canary = backend("c", PoolName.CANARY);
+    // a canary that drops the connection: the GET is answered by stable
+    Reply reset = get("/reset");
+    assertThat(reset.status()).isEqualTo(502); // stable resets too on /reset: nothing is left
+    assertThat(canary.hits.get()).isEqualTo(1);
+    assertThat(stable.hits.get()).isEqualTo(1);
+    assertThat(canaryFallbacks()).isEqualTo(1.0);
+    // a 500 from stable itself (the canary pool empty, so its share goes to stable) stays a 500
+    appliance.membership().remove("c");
+    stable.failStatus.set(500);
+    Reply r = get("/accounts/1");
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(stable.hits.get()).isEqualTo(2);
+    assertThat(canaryFallbacks()).isEqualTo(1.0);
+  }
+
+  @Test
+  void withTheShieldOffACanary500IsPassedOn() throws Exception {
+    start(SHIELD + "routing: {canaryPercent: 100, slowStartMs: 0, canaryFallback: false}");
+    TestBackend stable = backend("s", PoolName.STABLE);
+    TestBackend canary = backend("c", PoolName.CANARY);
+    canary.failStatus.set(500);
+    Reply r = get("/accounts/1");
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.body()).isEqualTo("fault c");
+    assertThat(stable.hits.get()).isZero();
+    awaitCanaryErrors(1);
+    assertThat(canaryFallbacks()).isZero();
+  }
+
   @Test
   void oversizeBodyAnswers413AndOversizeHeadersAnswer431() throws Exception {
     start("http: {port: 0, maxBodyBytes: 1024, maxHeaderBytes: 2048}");

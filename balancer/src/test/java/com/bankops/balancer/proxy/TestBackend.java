@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /status/N}: answers status N
  *   <li>{@code /reset}: reads the request, then closes the connection without answering
  *   <li>{@code /health/ready} and {@code /}: 200, or 503 and 500 while {@link #healthy} is false
+ *   <li>any path but {@code /health/*}: status {@link #failStatus} while it is not 0 (a faulty
+ *       release whose health checks still pass, like the bank's {@code BANK_FAULT_ERROR_RATE})
  * </ul>
  *
  * Counts every request it received.
@@ -26,6 +28,9 @@ final class TestBackend implements AutoCloseable {
   /** While false, {@code /health/ready} answers 503 and {@code /} answers 500. */
   final java.util.concurrent.atomic.AtomicBoolean healthy =
       new java.util.concurrent.atomic.AtomicBoolean(true);
+
+  /** While not 0, every request outside {@code /health/} is answered with this status. */
+  final AtomicInteger failStatus = new AtomicInteger();
 
   private final HttpServer server;
 
@@ -46,7 +51,11 @@ final class TestBackend implements AutoCloseable {
                       b.hits.incrementAndGet();
                       String path = req.path();
                       var resp = req.response().putHeader("x-backend", name);
-                      if (!b.healthy.get() && (path.equals("/health/ready") || path.equals("/"))) {
+                      int fail = b.failStatus.get();
+                      if (fail != 0 && !path.startsWith("/health/")) {
+                        resp.setStatusCode(fail).end("fault " + name);
+                      } else if (!b.healthy.get()
+                          && (path.equals("/health/ready") || path.equals("/"))) {
                         resp.setStatusCode(path.equals("/") ? 500 : 503).end(name);
                       } else if (path.startsWith("/echo")) {
                         JsonObject h = new JsonObject();
