@@ -21,7 +21,16 @@ sampler=""
 # shellcheck disable=SC2317 # the EXIT trap calls it
 finish() {
   if [[ -n "$sampler" ]]; then kill "$sampler" 2>/dev/null || true; fi
+  if [[ -n "${DEMO_TOKEN:-}" ]]; then
+    curl -fsS --max-time 5 -H "Authorization: Bearer $DEMO_TOKEN" "$DEMO_ADMIN_URL/admin/autoscaler/decisions" \
+      >"$OUT/decisions.json" 2>/dev/null || true
+  fi
   demo_stop || echo "surge: the demo needed SIGKILL" >&2
+  # evidence for a failed surge: the appliance's log and the bank instances' logs
+  [[ -f "${DEMO_LOG:-}" ]] && cp "$DEMO_LOG" "$OUT/demo.log"
+  if [[ -d "$work/data" ]]; then
+    find "$work/data" -name '*.log' -exec cp --parents -t "$OUT" {} + 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap finish EXIT
@@ -39,6 +48,10 @@ fi
     curl -fsS --max-time 2 "${auth[@]}" "$DEMO_ADMIN_URL/admin/autoscaler" 2>/dev/null |
       python3 -c 'import json,sys,time; p=json.load(sys.stdin)["pools"]["stable"]; print(int(time.time()), p["desired"], p["current"], p["ready"], sep="\t")' \
         2>/dev/null || true
+    # every backend's state, for when ready drops (one JSON line a second)
+    curl -fsS --max-time 2 "${auth[@]}" "$DEMO_ADMIN_URL/admin/backends" 2>/dev/null |
+      python3 -c 'import json,sys,time; print(json.dumps({"t": int(time.time()), "backends": json.load(sys.stdin)}))' \
+        >>"$OUT/backends.jsonl" 2>/dev/null || true
     sleep 1
   done
 ) >"$OUT/replicas.tsv" &

@@ -59,18 +59,18 @@ final class MembershipLoadSignals implements LoadSignals {
   private PoolLoad poolLoad(PoolName name, PoolSnapshot pool, LatencyStats stats, long now) {
     Map<String, InstanceLoad> instances = new HashMap<>();
     int inFlight = 0;
-    int ready = 0;
     int queued = 0;
     for (Member m : pool.members()) {
       queued += m.queued();
       int memberInFlight = m.inFlight();
       inFlight += memberInFlight;
-      if (m.state().takesTraffic()) {
-        ready++;
-      }
       double rps = m.stats().window(window, now).rps();
       instances.put(m.id(), new InstanceLoad(m.id(), memberInFlight, rps));
     }
+    // the members new requests go to: in panic (most ejected, e.g. health checks timing out on a
+    // saturated machine) that includes the ejected ones, which carry the load; counting them as 0
+    // ready would shrink the autoscaler's scale-up limit (x rate or + step from ready) to nothing
+    int ready = pool.candidates().size();
     WindowSnapshot w = stats.window(window, now);
     Histogram h = stats.histogram(window, now);
     long mean = h.getTotalCount() == 0 ? 0 : Math.round(h.getMean());

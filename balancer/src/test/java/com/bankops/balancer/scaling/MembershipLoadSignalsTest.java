@@ -70,4 +70,28 @@ class MembershipLoadSignalsTest {
     assertThat(p.queueDepth()).as("requests waiting for a connection").isEqualTo(3);
     assertThat(signals.sample().pool("canary")).isEmpty();
   }
+
+  /** Health checks timing out on a saturated machine ejected both: panic routes to both. */
+  @Test
+  void inPanicTheEjectedMembersThatCarryTheTrafficCountAsReady() {
+    membership.add(new Backend("a", PoolName.STABLE, "127.0.0.1", 1, "1"));
+    membership.add(new Backend("b", PoolName.STABLE, "127.0.0.1", 2, "1"));
+    membership.add(new Backend("c", PoolName.STABLE, "127.0.0.1", 3, "1"));
+    membership.setState("a", BackendState.EJECTED, "3 failed health checks in a row");
+    assertThat(signals.sample().pool("stable").orElseThrow().readyInstances())
+        .as("2 of 3 healthy: no panic, ejected a takes no traffic")
+        .isEqualTo(2);
+
+    membership.setState("b", BackendState.EJECTED, "3 failed health checks in a row");
+    membership.setState("c", BackendState.EJECTED, "3 failed health checks in a row");
+    assertThat(membership.snapshot().pool(PoolName.STABLE).panic()).isTrue();
+    assertThat(signals.sample().pool("stable").orElseThrow().readyInstances())
+        .as("all ejected: panic routes to all three")
+        .isEqualTo(3);
+
+    membership.setState("c", BackendState.DRAINING, "scale-in");
+    assertThat(signals.sample().pool("stable").orElseThrow().readyInstances())
+        .as("a draining member takes no new requests, panic or not")
+        .isEqualTo(2);
+  }
 }

@@ -3,6 +3,7 @@ package com.bankops.bank.api;
 import com.bankops.bank.domain.BankException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,24 @@ public final class ErrorMapper {
     return reply(500, "internal_error", null, "the request could not be completed");
   }
 
-  /** The database pool refused to queue the request, or it waited too long for a connection. */
+  /**
+   * The database pool refused to queue the request, or it waited too long for a connection. Vert.x
+   * 5's SQL pool fails that wait with a plain {@code VertxException("Timeout waiting for
+   * connection")} or, when the pool's connection timeout fires on a queued request, a {@code
+   * NoStackTraceThrowable("Timeout")} (vertx-sql-client 5.0.7, SqlConnectionPool); neither is a
+   * {@code java.util.concurrent.TimeoutException}, so matching on that type answered 500.
+   */
   static boolean isOverload(Throwable t) {
+    String message = String.valueOf(t.getMessage());
     return t instanceof io.vertx.core.http.ConnectionPoolTooBusyException
-        || (t instanceof java.util.concurrent.TimeoutException
-            && String.valueOf(t.getMessage()).contains("waiting for connection"));
+        || (t instanceof io.vertx.core.VertxException || t instanceof TimeoutException)
+            && message.contains("waiting for connection")
+        || t instanceof io.vertx.core.impl.NoStackTraceThrowable
+            && message.equals(POOL_WAIT_TIMEOUT);
   }
+
+  /** The message of the SQL pool's connection-timeout failure for a queued request. */
+  static final String POOL_WAIT_TIMEOUT = "Timeout";
 
   /** Maps a failure the router raised with only a status (no route, body too large, ...). */
   public ErrorReply map(int status) {

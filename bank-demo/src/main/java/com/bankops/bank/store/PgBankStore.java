@@ -65,6 +65,13 @@ final class PgBankStore implements BankStore {
 
   private final Pool pool;
 
+  /**
+   * One connection of its own for {@link #ping}: readiness asks "does the database answer?", and
+   * behind a full request pool's wait queue it would time out under load, so the balancer would
+   * eject every busy (but working) instance at once (docs/benchmarks.md, Gatling surge).
+   */
+  private final Pool healthPool;
+
   PgBankStore(Vertx vertx, DbTarget target, int poolSize) {
     PgConnectOptions connect =
         new PgConnectOptions()
@@ -87,7 +94,16 @@ final class PgBankStore implements BankStore {
             .connectingTo(connect)
             .using(vertx)
             .build();
+    this.healthPool =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(1).setMaxWaitQueueSize(HEALTH_WAITERS))
+            .connectingTo(connect)
+            .using(vertx)
+            .build();
   }
+
+  /** Readiness probes that may wait for the health connection (probes come every second or so). */
+  static final int HEALTH_WAITERS = 4;
 
   /** Requests that may wait for a connection, per pooled connection. */
   static final int WAITERS_PER_CONNECTION = 32;
@@ -302,7 +318,7 @@ final class PgBankStore implements BankStore {
 
   @Override
   public Future<Void> ping() {
-    return pool.query("SELECT 1").execute().mapEmpty();
+    return healthPool.query("SELECT 1").execute().mapEmpty();
   }
 
   @Override
@@ -315,7 +331,7 @@ final class PgBankStore implements BankStore {
 
   @Override
   public Future<Void> close() {
-    return pool.close();
+    return Future.join(pool.close(), healthPool.close()).mapEmpty();
   }
 
   private static Row first(RowSet<Row> rows) {

@@ -61,4 +61,22 @@ class ErrorMapperTest {
     assertThat(waited.body().getString("error")).isEqualTo("overloaded");
     assertThat(mapper.map(new IllegalStateException("boom")).status()).isEqualTo(500);
   }
+
+  /**
+   * The two shapes vertx-sql-client 5.0.7 fails a connection wait with (seen in a surge's logs).
+   */
+  @Test
+  void vertx5PoolWaitTimeoutsAreOverloads() {
+    ErrorMapper.ErrorReply waited =
+        mapper.map(new io.vertx.core.VertxException("Timeout waiting for connection", true));
+    assertThat(waited.status()).isEqualTo(503);
+    assertThat(waited.body().getString("error")).isEqualTo("overloaded");
+    assertThat(mapper.map(new io.vertx.core.impl.NoStackTraceThrowable("Timeout")).status())
+        .isEqualTo(503);
+    // other timeouts are not the pool's: a statement that timed out may have written something
+    assertThat(mapper.map(new io.vertx.core.VertxException("Timeout 2000 (ms) fired")).status())
+        .isEqualTo(500);
+    assertThat(mapper.map(new io.vertx.core.impl.NoStackTraceThrowable("boom")).status())
+        .isEqualTo(500);
+  }
 }
