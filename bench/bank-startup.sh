@@ -2,8 +2,11 @@
 # Time from launch to the first 200 from /health/ready of one bank instance, against an embedded
 # PostgreSQL whose schema is already current (what a scale-out instance meets). Polls every 20 ms.
 # Usage: bench/bank-startup.sh [process|docker ...]   (RUNS=5 by default)
-#   BANK_JAVA_OPTS   JVM flags for the process launch (default: the process runtime's, via java -jar)
-#   BANK_DOCKER_ENV  extra "-e K=V" style env for docker, e.g. "JAVA_TOOL_OPTIONS=-Xmx256m"
+#   BANK_JAVA_OPTS   JVM flags for the process launch (default none: plain java -jar; the process
+#                    runtime's are "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m
+#                    -XX:SharedArchiveFile=<jar>.jsa", see BankJvm)
+#   BANK_DOCKER_ENV  one K=V for the container (default the docker runtime's JAVA_TOOL_OPTIONS)
+#   SKIP_IMAGES=1    use BANKOPS_BANK_IMAGE as it is (e.g. an image of an earlier build, for an A/B)
 # Ports: STARTUP_BASE_PORT (39500) the database, +1 the bank. Traffic: 127.0.0.1 only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +25,7 @@ progress() { printf '[startup %4ss] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
 now_ms() { date +%s%3N; }
 
 [[ -f "$JAR" ]] || { echo "bank-startup: $JAR missing (./bankops build)" >&2; exit 1; }
-if [[ " ${MODES[*]} " == *" docker "* ]]; then
+if [[ " ${MODES[*]} " == *" docker "* && "${SKIP_IMAGES:-0}" != 1 ]]; then
   ./bankops images >&2
 fi
 
@@ -65,7 +68,7 @@ one_start() {
     bank_pid=$!
   else
     local envs=(-e "BANK_PORT=$BANK_PORT" -e "BANK_DB_URL=$DB_URL" -e BANK_INSTANCE_ID=startup)
-    [[ -n "${BANK_DOCKER_ENV:-}" ]] && envs+=(-e "$BANK_DOCKER_ENV")
+    envs+=(-e "${BANK_DOCKER_ENV:-JAVA_TOOL_OPTIONS=-XX:+UseSerialGC -Xmx256m}")
     container="$(docker run -d --network host --init "${envs[@]}" "$IMAGE")"
   fi
   local ok=0
