@@ -90,7 +90,8 @@ if [[ ! -f "$BANK_JAR" ]]; then
   progress "bank jar $BANK_JAR missing: building bank-demo"
   ./mvnw -q -B -ntp -pl bank-demo -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true package
 fi
-JAR_SHA="$(sha256sum "$BANK_JAR" | cut -d' ' -f1)"
+# the jar and the Dockerfile together: a changed Dockerfile (e.g. its CDS steps) rebuilds the image
+JAR_SHA="$(cat "$BANK_JAR" docker/bank/Dockerfile | sha256sum | cut -d' ' -f1)"
 if [[ "$FORCE" == 0 && "$(label_of "$BANK_IMAGE" com.bankops.jar-sha256)" == "$JAR_SHA" ]]; then
   progress "bank $BANK_IMAGE is current (jar ${JAR_SHA:0:12}), skipped"
   summary+=("bank $BANK_IMAGE: current")

@@ -29,6 +29,10 @@ public final class BankMain {
   private BankMain() {}
 
   public static void main(String[] args) {
+    if (args.length == 1 && args[0].equals("--cds-training")) {
+      train();
+      return;
+    }
     BankConfig config;
     try {
       config = BankConfig.fromEnv(System.getenv());
@@ -51,12 +55,38 @@ public final class BankMain {
               .toCompletableFuture()
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       running.set(server);
+      // how long a new instance takes to serve, for docs/benchmarks.md "Surge reaction"
+      long uptime =
+          ProcessHandle.current()
+              .info()
+              .startInstant()
+              .map(s -> java.time.Duration.between(s, java.time.Instant.now()).toMillis())
+              .orElse(-1L);
+      LOG.info(
+          "bank started",
+          kv("event", "started"),
+          kv("since_launch_ms", uptime),
+          kv("flyway_skipped", server.flywaySkipped()));
     } catch (Exception e) {
       LOG.error("bank failed to start", kv("event", "start_failed"), e);
       vertx.close();
       flushLogs();
       Runtime.getRuntime().halt(1);
     }
+  }
+
+  /** See {@link CdsTraining}; exits 0 after the run, 1 when it failed. */
+  private static void train() {
+    int status = 0;
+    try {
+      CdsTraining.run();
+    } catch (Exception e) {
+      LOG.error("cds training failed", kv("event", "cds_training_failed"), e);
+      status = 1;
+    }
+    flushLogs();
+    // exit, not halt: the JVM writes -XX:ArchiveClassesAtExit's archive on its way out
+    System.exit(status);
   }
 
   private static void stop(BankServer server, Vertx vertx) {

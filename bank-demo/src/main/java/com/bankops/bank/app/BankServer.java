@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Holds no bank state; any number of instances may share one database.
  *
  * <pre>
- * start:  migrate (worker thread) → pool → listen → ready
+ * start:  pool → schema version query → (not current: Flyway on a worker thread) → listen → ready
  * close:  ready=503 → stop accepting, finish in-flight requests (≤ drain timeout) → close pool
  * </pre>
  */
@@ -42,6 +43,10 @@ public final class BankServer {
   private Future<Void> closing;
   private volatile boolean draining;
   private Runnable stopSweeping = () -> {};
+  private volatile boolean flywaySkipped;
+
+  /** {@link #start}'s count of migrations applied when it found the schema current. */
+  private static final int SKIPPED = -1;
 
   /**
    * How long an Idempotency-Key is remembered: a client retrying within a day gets the first answer
@@ -81,16 +86,49 @@ public final class BankServer {
    */
   public static Future<BankServer> start(
       Vertx vertx, BankConfig config, PrometheusMeterRegistry registry) {
-    return vertx
-        .executeBlocking(() -> SchemaMigrator.migrate(config.db()), false)
+    long t0 = System.nanoTime();
+    BankStore store = BankStore.postgres(vertx, config.db(), config.dbPoolSize());
+    // one query on the pool first: when the schema is current (every scale-out instance) Flyway is
+    // never loaded, and the connection it opened serves the first readiness probe
+    return store
+        .appliedSchemaVersion()
+        // e.g. the database not accepting connections yet: Flyway retries and reports it
+        .otherwise(err -> Optional.empty())
+        .compose(
+            applied -> {
+              if (SchemaMigrator.isCurrent(applied)) {
+                LOG.info(
+                    "schema current, migration skipped",
+                    kv("event", "schema_current"),
+                    kv("version", SchemaMigrator.LATEST_VERSION),
+                    kv("ms", (System.nanoTime() - t0) / 1_000_000));
+                return Future.succeededFuture(SKIPPED);
+              }
+              return vertx.executeBlocking(() -> SchemaMigrator.migrate(config.db()), false);
+            })
         .compose(
             applied -> {
               if (applied > 0) {
-                LOG.info("schema migrated", kv("event", "migrated"), kv("applied", applied));
+                LOG.info(
+                    "schema migrated",
+                    kv("event", "migrated"),
+                    kv("applied", applied),
+                    kv("ms", (System.nanoTime() - t0) / 1_000_000));
               }
-              BankStore store = BankStore.postgres(vertx, config.db(), config.dbPoolSize());
-              return listen(vertx, config, store, registry).onFailure(err -> store.close());
-            });
+              return listen(vertx, config, store, registry)
+                  .map(
+                      server -> {
+                        server.flywaySkipped = applied == SKIPPED;
+                        return server;
+                      });
+            })
+        .onFailure(err -> store.close());
+  }
+
+  /** The listening half of {@link #start}, without the schema step: for {@link CdsTraining}. */
+  static Future<BankServer> listenForTraining(
+      Vertx vertx, BankConfig config, BankStore store, PrometheusMeterRegistry registry) {
+    return listen(vertx, config, store, registry);
   }
 
   private static Future<BankServer> listen(
@@ -162,6 +200,11 @@ public final class BankServer {
   /** The bound port (the real one when the config asked for 0). */
   public int port() {
     return http.actualPort();
+  }
+
+  /** True when this instance found the schema current and did not run Flyway at all. */
+  public boolean flywaySkipped() {
+    return flywaySkipped;
   }
 
   public String instanceId() {

@@ -48,6 +48,12 @@ public interface BankStore {
   Future<Void> ping();
 
   /**
+   * The newest migration Flyway recorded, when it succeeded; empty when there is no history table
+   * yet or the newest attempt failed. One query on the pool, so it also opens the first connection.
+   */
+  Future<Optional<String>> appliedSchemaVersion();
+
+  /**
    * Forgets idempotency keys stored longer ago than {@code olderThan}; a replay after that is a new
    * request. Completes with the number of keys removed.
    */

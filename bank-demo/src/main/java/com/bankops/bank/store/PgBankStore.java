@@ -322,6 +322,30 @@ final class PgBankStore implements BankStore {
   }
 
   @Override
+  public Future<Optional<String>> appliedSchemaVersion() {
+    return pool.query(
+            "SELECT version, success FROM flyway_schema_history"
+                + " WHERE version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")
+        .execute()
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.<String>empty();
+              }
+              Row row = rows.iterator().next();
+              return Boolean.TRUE.equals(row.getBoolean("success"))
+                  ? Optional.of(row.getString("version"))
+                  : Optional.<String>empty();
+            })
+        // 42P01: no history table yet, a fresh database
+        .recover(
+            err ->
+                err instanceof io.vertx.pgclient.PgException pg && "42P01".equals(pg.getSqlState())
+                    ? Future.succeededFuture(Optional.empty())
+                    : Future.failedFuture(err));
+  }
+
+  @Override
   public Future<Integer> expireIdempotencyKeys(java.time.Duration olderThan) {
     return pool.preparedQuery(
             "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)")
