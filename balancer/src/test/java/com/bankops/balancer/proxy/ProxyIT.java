@@ -248,13 +248,18 @@ class ProxyIT {
 
   @Test
   void connectFailureRetriesAnyMethodOnAnotherBackend() throws Exception {
-    start("");
+    // no active check during the test: one landing before the first request would take the dead
+    // backend out, and then no request would ever try it
+    start("health: {intervalMs: 60000, timeoutMs: 1000}");
     int deadPort;
+    TestBackend live;
+    // the live backend binds while the dead port is still held: the kernel may otherwise hand the
+    // just-freed port straight to it, and "dead" would answer
     try (ServerSocket s = new ServerSocket(0)) {
       deadPort = s.getLocalPort();
+      live = backend("live", PoolName.STABLE);
     }
     appliance.membership().add(new Backend("dead", PoolName.STABLE, "127.0.0.1", deadPort, "1"));
-    TestBackend live = backend("live", PoolName.STABLE);
     for (int i = 0; i < 30; i++) {
       Reply r = call(HttpMethod.POST, "/echo", Map.of("content-type", "text/plain"), "hello");
       assertThat(r.status()).as("request %d", i).isEqualTo(200);
