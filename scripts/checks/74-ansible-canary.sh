@@ -8,18 +8,16 @@
 #   - a wrong admin token fails the play and starts nothing;
 #   - rollback.yml aborts a rollout in progress and the canary share is back to 0.
 # Only 127.0.0.1 is contacted; traffic is bounded in count and time.
-# Ports: CANARY_CHECK_BASE_PORT (34680): +0 data, +10 admin, +20.. bank instances.
+# Ports: CANARY_CHECK_BASE_PORT (34600): +80 data, +90 admin, +101.. bank instances.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 # shellcheck source=scripts/lib/ensure.sh
 source "$ROOT/scripts/lib/ensure.sh"
 ensure_apt ansible-playbook:ansible curl:curl
-BASE="${CANARY_CHECK_BASE_PORT:-34680}"
-export BANKOPS_HTTP_PORT=$((BASE)) BANKOPS_ADMIN_PORT=$((BASE + 10))
-BANK_BASE=$((BASE + 20))
-DATA="http://127.0.0.1:$BANKOPS_HTTP_PORT"
-ADMIN="http://127.0.0.1:$BANKOPS_ADMIN_PORT"
+# shellcheck source=scripts/lib/demo-instance.sh
+source "$ROOT/scripts/lib/demo-instance.sh"
+BASE="${CANARY_CHECK_BASE_PORT:-34600}"
 passed=0
 failed=0
 check() { # NAME COMMAND...
@@ -33,56 +31,28 @@ check() { # NAME COMMAND...
     echo "  FAIL $name"
   fi
 }
-in_file() { grep -q -- "$1" "$2"; }
 finish() {
   echo "ansible-canary: $passed passed, $failed failed"
   [[ "$failed" == 0 ]]
 }
-for port in "$BANKOPS_HTTP_PORT" "$BANKOPS_ADMIN_PORT" "$BANK_BASE"; do
-  if ss -ltn "sport = :$port" | grep -q LISTEN; then
-    echo "ansible-canary: port $port is already in use" >&2
-    failed=1
-    finish
-    exit 1
-  fi
-done
 tmp="$(mktemp -d)"
-printf 'demo:\n  dataDir: %s\n  bankBasePort: %s\n' "$tmp/data" "$BANK_BASE" >"$tmp/config.yaml"
-echo "ansible-canary: starting ./bankops demo (data in $tmp/data)"
-BANKOPS_CONFIG="$tmp/config.yaml" setsid python3 -c \
-  'import os,signal,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
-  ./bankops demo >"$tmp/demo.log" 2>&1 &
-pgid=$!
 traffic=""
 # shellcheck disable=SC2317 # the EXIT trap calls it
 cleanup() {
   if [[ -n "$traffic" ]]; then kill "$traffic" 2>/dev/null || true; fi
-  kill -INT -- "-$pgid" 2>/dev/null || true
-  for _ in $(seq 1 40); do
-    pgrep -g "$pgid" >/dev/null 2>&1 || break
-    sleep 0.5
-  done
-  kill -KILL -- "-$pgid" 2>/dev/null || true
+  demo_stop || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-up=0
-for _ in $(seq 1 240); do
-  if grep -q "appliance is up" "$tmp/demo.log"; then
-    up=1
-    break
-  fi
-  if ! kill -0 "$pgid" 2>/dev/null; then break; fi
-  sleep 1
-done
+if demo_start "$BASE" "$tmp/demo"; then up=1; else up=0; fi
 check "demo up" test "$up" = 1
 if [[ "$up" != 1 ]]; then
-  tail -40 "$tmp/demo.log"
   finish
   exit 1
 fi
-token="$(cat "$tmp/data/admin-token")"
+DATA="$DEMO_URL"
+ADMIN="$DEMO_ADMIN_URL"
+token="$DEMO_TOKEN"
 account=$(curl -sS -XPOST "$DATA/accounts" -H 'Content-Type: application/json' \
   -d '{"owner":"dora","initialBalance":100}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 # light steady traffic, so that the canary gets requests to judge: one request every 20 ms, at
@@ -170,5 +140,5 @@ check "  the canary share is 0 at once" share_zero
 check "  the rollout ends rolled back" rolled_back
 kill "$traffic" 2>/dev/null || true
 traffic=""
-[[ "$failed" == 0 ]] || for f in "$tmp"/*.log; do echo "--- $f"; tail -30 "$f"; done
+[[ "$failed" == 0 ]] || for f in "$tmp"/*.log "$tmp"/demo/demo.log; do echo "--- $f"; tail -30 "$f"; done
 finish
