@@ -281,19 +281,10 @@ final class DockerRuntime implements ContainerRuntime {
       return;
     }
     int port;
-    if (spec.port() == 0) {
-      try {
-        port = ports.allocate();
-      } catch (IllegalStateException e) {
-        result.completeExceptionally(new InstanceStartException(e.getMessage(), e));
-        return;
-      }
-    } else if (ports.reserve(spec.port())) {
-      port = spec.port();
-    } else {
-      result.completeExceptionally(
-          new InstanceStartException(
-              "port " + spec.port() + " on " + HOST + " is in use; not starting " + spec));
+    try {
+      port = ports.portFor(spec);
+    } catch (InstanceStartException e) {
+      result.completeExceptionally(e);
       return;
     }
     long seq = sequence.incrementAndGet();

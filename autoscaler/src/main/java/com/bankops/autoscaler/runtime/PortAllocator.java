@@ -61,6 +61,27 @@ public final class PortAllocator {
   }
 
   /**
+   * The 127.0.0.1 port an instance of {@code spec} is to serve on: a free one from the range when
+   * the spec asks for 0, else the one it names when that one is free.
+   *
+   * @throws InstanceStartException when there is none, naming the spec
+   */
+  int portFor(InstanceSpec spec) {
+    if (spec.port() == 0) {
+      try {
+        return allocate();
+      } catch (IllegalStateException e) {
+        throw new InstanceStartException(e.getMessage(), e);
+      }
+    }
+    if (reserve(spec.port())) {
+      return spec.port();
+    }
+    throw new InstanceStartException(
+        "port " + spec.port() + " on 127.0.0.1 is in use; not starting " + spec);
+  }
+
+  /**
    * Marks a port as taken without probing it: for a port already in use by an instance this
    * allocator's owner adopted (e.g. a container left running by a previous appliance).
    */
