@@ -6,7 +6,8 @@ package com.bankops.balancer.config;
  * @param upstreamPipelining send up to 10 requests on one backend connection before the first
  *     answer (HTTP/1.1 pipelining). Off by default: a slow answer delays those queued behind it,
  *     and a connection closed by the backend (e.g. after its keep-alive request limit) or reset for
- *     a client that left fails all of them at once (see docs/benchmarks.md)
+ *     a client that left fails all of them at once (see docs/benchmarks.md). Only the {@code vertx}
+ *     engine pipelines; with {@code netty} the key is refused
  */
 public record ProxyConfig(
     int connectTimeoutMs,
@@ -17,7 +18,31 @@ public record ProxyConfig(
     double retryBudgetRatio,
     int minRetriesPerSecond,
     int maxAttempts,
-    boolean upstreamPipelining) {
+    boolean upstreamPipelining,
+    Engine engine) {
+
+  /**
+   * The HTTP machinery of the data plane. {@code netty} (default): the proxy's own Netty pipeline,
+   * which forwards the decoded request and response heads without rebuilding header maps and keeps
+   * one upstream pool per event loop. {@code vertx}: Vert.x's HttpServer and HttpClient, kept as a
+   * fallback and for {@code upstreamPipelining}.
+   */
+  public enum Engine {
+    NETTY,
+    VERTX;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static java.util.Map<String, Engine> byWire() {
+      java.util.Map<String, Engine> m = new java.util.LinkedHashMap<>();
+      for (Engine e : values()) {
+        m.put(e.wire(), e);
+      }
+      return m;
+    }
+  }
 
   public static final int MAX_CONNECT_TIMEOUT_MS = 60_000;
   public static final int MAX_RESPONSE_TIMEOUT_MS = 600_000;
@@ -28,7 +53,8 @@ public record ProxyConfig(
   public static final int MAX_ATTEMPTS = 10;
 
   static ProxyConfig read(ConfigNode n) {
-    return new ProxyConfig(
+    int before = n.problemCount();
+    ProxyConfig c = new ProxyConfig(
         n.intIn("connectTimeoutMs", 1, MAX_CONNECT_TIMEOUT_MS),
         n.intIn("responseTimeoutMs", 1, MAX_RESPONSE_TIMEOUT_MS),
         n.intIn("idleTimeoutMs", 1, MAX_IDLE_TIMEOUT_MS),
@@ -37,6 +63,11 @@ public record ProxyConfig(
         n.doubleIn("retryBudgetRatio", 0.0, 1.0),
         n.intIn("minRetriesPerSecond", 0, MAX_RETRIES_PER_SECOND),
         n.intIn("maxAttempts", 1, MAX_ATTEMPTS),
-        n.bool("upstreamPipelining"));
+        n.bool("upstreamPipelining"),
+        n.oneOf("engine", Engine.byWire(), Engine.NETTY));
+    if (n.problemCount() == before && c.upstreamPipelining() && c.engine() != Engine.VERTX) {
+      n.problem("upstreamPipelining", true, "false unless proxy.engine is vertx");
+    }
+    return c;
   }
 }

@@ -24,7 +24,7 @@ class ApplianceConfigTest {
     assertThat(c.admin().port()).isEqualTo(9090);
     assertThat(c.admin().configuredToken()).isEmpty();
     assertThat(c.proxy())
-        .isEqualTo(new ProxyConfig(1000, 15_000, 60_000, 256, 1024, 0.2, 3, 3, false));
+        .isEqualTo(new ProxyConfig(1000, 15_000, 60_000, 256, 1024, 0.2, 3, 3, false, ProxyConfig.Engine.NETTY));
     assertThat(c.routing().picker()).isEqualTo(PickerKind.P2C_PEAK_EWMA);
     assertThat(c.routing().canaryBasisPoints()).isZero();
     assertThat(c.routing().overrideHeader())
@@ -48,6 +48,7 @@ class ApplianceConfigTest {
             proxy:
               maxAttempts: 2
               upstreamPipelining: true
+              engine: vertx
             routing:
               picker: least-request
               canaryPercent: 12.34
@@ -60,6 +61,7 @@ class ApplianceConfigTest {
 
     assertThat(c.proxy().maxAttempts()).isEqualTo(2);
     assertThat(c.proxy().upstreamPipelining()).isTrue();
+    assertThat(c.proxy().engine()).isEqualTo(ProxyConfig.Engine.VERTX);
     assertThat(c.proxy().connectTimeoutMs()).isEqualTo(1000); // untouched default
     assertThat(c.routing().picker()).isEqualTo(PickerKind.LEAST_REQUEST);
     assertThat(c.routing().canaryBasisPoints()).isEqualTo(1234);
@@ -212,6 +214,8 @@ class ApplianceConfigTest {
           proxy: {minRetriesPerSecond: -1}           | proxy.minRetriesPerSecond: -1 (expected: 0..10000)
           proxy: {maxAttempts: 11}                   | proxy.maxAttempts: 11 (expected: 1..10)
           proxy: {upstreamPipelining: often}         | proxy.upstreamPipelining: "often" (expected: true or false)
+          proxy: {upstreamPipelining: true}          | proxy.upstreamPipelining: true (expected: false unless proxy.engine is vertx)
+          proxy: {engine: nginx}                     | proxy.engine: "nginx" (expected one of: netty, vertx)
           routing: {picker: random}                  | routing.picker: "random" (expected one of: p2c-peak-ewma, round-robin, least-request)
           routing: {canaryPercent: 100.01}           | routing.canaryPercent: 100.01 (expected: 0..100 in steps of 0.01)
           routing: {canaryPercent: 12.345}           | routing.canaryPercent: 12.345 (expected: 0..100 in steps of 0.01)

@@ -604,7 +604,10 @@ class ProxyIT {
 
   private int maxUnansweredWithConcurrentGets(boolean pipelining) throws Exception {
     // one backend connection per event loop, so concurrent requests must share it
-    start("proxy: {maxConnectionsPerBackend: 1, upstreamPipelining: " + pipelining + "}\n");
+    start(
+        "proxy: {engine: vertx, maxConnectionsPerBackend: 1, upstreamPipelining: "
+            + pipelining
+            + "}\n");
     try (RawBackend raw = new RawBackend("HTTP/1.1 200 OK")) {
       appliance.membership().add(new Backend("raw", PoolName.STABLE, "127.0.0.1", raw.port(), "1"));
       List<java.util.concurrent.CompletableFuture<Reply>> replies = new ArrayList<>();
