@@ -42,6 +42,9 @@ GC_LOG_DIR="${BENCH_GC_LOG_DIR:-}"
 # baseline), e.g. '{upstreamPipelining: true}'; with --baseline set to the same jar it is an A/B
 # of that setting
 PROXY_CONFIG="${BENCH_PROXY_CONFIG:-}"
+# BENCH_BASELINE_PROXY_CONFIG: the same for the baseline's balancers only, e.g. '{engine: vertx}'
+# with --baseline set to the same jar: an A/B of the two data-plane engines
+BASELINE_PROXY_CONFIG="${BENCH_BASELINE_PROXY_CONFIG:-}"
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -223,6 +226,9 @@ backends:
 EOF
   if [ -n "$PROXY_CONFIG" ] && [ -z "${3:-}" ]; then
     echo "proxy: $PROXY_CONFIG" >>"$dir/config.yaml"
+  fi
+  if [ -n "$BASELINE_PROXY_CONFIG" ] && [ -n "${3:-}" ]; then
+    echo "proxy: $BASELINE_PROXY_CONFIG" >>"$dir/config.yaml"
   fi
   # The access log goes to /dev/null: encoding and the write are paid, no disk fills up.
   # shellcheck disable=SC2086 # JVM_OPTS is a list of words

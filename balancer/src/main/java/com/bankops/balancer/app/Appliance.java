@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.bankops.balancer.admin.ControlPlane;
 import com.bankops.balancer.config.ApplianceConfig;
+import com.bankops.balancer.config.ProxyConfig;
 import com.bankops.balancer.notify.NotificationSink;
 import com.bankops.balancer.notify.Notifier;
 import com.bankops.balancer.pool.ActiveHealthCheck;
@@ -14,6 +15,7 @@ import com.bankops.balancer.pool.Member;
 import com.bankops.balancer.pool.Membership;
 import com.bankops.balancer.pool.PoolName;
 import com.bankops.balancer.pool.PoolSnapshot;
+import com.bankops.balancer.proxy.NettyDataPlane;
 import com.bankops.balancer.proxy.ProxyServer;
 import com.bankops.balancer.proxy.ProxySettings;
 import com.bankops.balancer.routing.LoadTrackerConfig;
@@ -54,7 +56,8 @@ public final class Appliance implements ControlPlane {
   private final Notifier notifier; // null when notifications are disabled
   private volatile boolean listening;
   private int httpPort;
-  private String proxyDeployment;
+  // stops the data plane (either engine); null until it listens
+  private java.util.function.Supplier<Future<Void>> proxyStop;
   private long ticker = -1;
 
   private Appliance(
@@ -129,21 +132,47 @@ public final class Appliance implements ControlPlane {
             nanoClock);
     String picker = config.routing().picker().wire();
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return ProxyServer.deploy(
-            vertx,
-            settings,
-            membership,
-            random -> Pickers.byName(picker, random),
-            budget,
-            metrics,
-            nanoClock,
-            instances,
-            System.nanoTime())
+    Future<Void> started;
+    if (config.proxy().engine() == ProxyConfig.Engine.NETTY) {
+      started =
+          NettyDataPlane.start(
+                  vertx,
+                  settings,
+                  membership,
+                  random -> Pickers.byName(picker, random),
+                  budget,
+                  metrics,
+                  nanoClock,
+                  instances,
+                  System.nanoTime())
+              .map(
+                  plane -> {
+                    proxyStop = plane::stop;
+                    return null;
+                  });
+    } else {
+      started =
+          ProxyServer.deploy(
+                  vertx,
+                  settings,
+                  membership,
+                  random -> Pickers.byName(picker, random),
+                  budget,
+                  metrics,
+                  nanoClock,
+                  instances,
+                  System.nanoTime())
+              .map(
+                  id -> {
+                    proxyStop = () -> vertx.undeploy(id);
+                    return null;
+                  });
+    }
+    return started
         .map(
-            id -> {
-              proxyDeployment = id;
+            v -> {
               listening = true;
-              return null;
+              return (Void) null;
             })
         .compose(v -> onControlContext(this::startControlLoops));
   }
@@ -226,8 +255,7 @@ public final class Appliance implements ControlPlane {
     }
     checks.stop();
     listening = false;
-    Future<Void> proxy =
-        proxyDeployment == null ? Future.succeededFuture() : vertx.undeploy(proxyDeployment);
+    Future<Void> proxy = proxyStop == null ? Future.succeededFuture() : proxyStop.get();
     return notifier == null ? proxy : Future.join(proxy, notifier.close()).mapEmpty();
   }
 

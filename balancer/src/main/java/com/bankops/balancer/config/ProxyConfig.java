@@ -54,17 +54,18 @@ public record ProxyConfig(
 
   static ProxyConfig read(ConfigNode n) {
     int before = n.problemCount();
-    ProxyConfig c = new ProxyConfig(
-        n.intIn("connectTimeoutMs", 1, MAX_CONNECT_TIMEOUT_MS),
-        n.intIn("responseTimeoutMs", 1, MAX_RESPONSE_TIMEOUT_MS),
-        n.intIn("idleTimeoutMs", 1, MAX_IDLE_TIMEOUT_MS),
-        n.intIn("maxConnectionsPerBackend", 1, MAX_CONNECTIONS_PER_BACKEND),
-        n.intIn("maxWaitQueue", 0, MAX_WAIT_QUEUE),
-        n.doubleIn("retryBudgetRatio", 0.0, 1.0),
-        n.intIn("minRetriesPerSecond", 0, MAX_RETRIES_PER_SECOND),
-        n.intIn("maxAttempts", 1, MAX_ATTEMPTS),
-        n.bool("upstreamPipelining"),
-        n.oneOf("engine", Engine.byWire(), Engine.NETTY));
+    ProxyConfig c =
+        new ProxyConfig(
+            n.intIn("connectTimeoutMs", 1, MAX_CONNECT_TIMEOUT_MS),
+            n.intIn("responseTimeoutMs", 1, MAX_RESPONSE_TIMEOUT_MS),
+            n.intIn("idleTimeoutMs", 1, MAX_IDLE_TIMEOUT_MS),
+            n.intIn("maxConnectionsPerBackend", 1, MAX_CONNECTIONS_PER_BACKEND),
+            n.intIn("maxWaitQueue", 0, MAX_WAIT_QUEUE),
+            n.doubleIn("retryBudgetRatio", 0.0, 1.0),
+            n.intIn("minRetriesPerSecond", 0, MAX_RETRIES_PER_SECOND),
+            n.intIn("maxAttempts", 1, MAX_ATTEMPTS),
+            n.bool("upstreamPipelining"),
+            n.oneOf("engine", Engine.byWire(), Engine.NETTY));
     if (n.problemCount() == before && c.upstreamPipelining() && c.engine() != Engine.VERTX) {
       n.problem("upstreamPipelining", true, "false unless proxy.engine is vertx");
     }

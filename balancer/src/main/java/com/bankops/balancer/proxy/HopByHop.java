@@ -53,6 +53,33 @@ final class HopByHop {
   }
 
   /**
+   * Removes, in place, the hop-by-hop headers and {@code skip}'s names from a decoded Netty head:
+   * the Netty engine forwards the head it decoded instead of copying it into a new map.
+   */
+  static void strip(io.netty.handler.codec.http.HttpHeaders headers, Names skip) {
+    String connection = headers.get(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION);
+    Set<String> named = connection == null || plainToken(connection) ? null : namedIn(connection);
+    java.util.List<CharSequence> remove = null;
+    for (java.util.Iterator<Map.Entry<CharSequence, CharSequence>> it =
+            headers.iteratorCharSequence();
+        it.hasNext(); ) {
+      CharSequence name = it.next().getKey();
+      if (skip.contains(name)
+          || (named != null && named.contains(name.toString().toLowerCase(Locale.ROOT)))) {
+        if (remove == null) {
+          remove = new java.util.ArrayList<>(4);
+        }
+        remove.add(name);
+      }
+    }
+    if (remove != null) {
+      for (CharSequence n : remove) {
+        headers.remove(n);
+      }
+    }
+  }
+
+  /**
    * The usual values name no header to strip beyond the fixed list ("keep-alive" is in it, "close"
    * is no header): skip the split and the set, which every keep-alive response would pay.
    */
@@ -89,7 +116,7 @@ final class HopByHop {
       }
     }
 
-    boolean contains(String name) {
+    boolean contains(CharSequence name) {
       int len = name.length();
       if (len >= byLength.length) {
         return false;
@@ -99,7 +126,7 @@ final class HopByHop {
         return false;
       }
       for (String n : same) {
-        if (n.equalsIgnoreCase(name)) {
+        if (io.netty.util.AsciiString.contentEqualsIgnoreCase(n, name)) {
           return true;
         }
       }

@@ -2,6 +2,7 @@ package com.bankops.balancer.proxy;
 
 import com.bankops.balancer.routing.FailureKind;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,7 +21,11 @@ enum ProxyError {
   TIMEOUT(504, "upstream_timeout", "the backend did not answer in time"),
   BAD_GATEWAY(502, "bad_gateway", "the backend failed or closed the connection"),
   BODY_TOO_LARGE(413, "body_too_large", "request body exceeds the limit"),
-  RETRY_EXHAUSTED(502, "bad_gateway", "the backend failed and the request may not be retried");
+  RETRY_EXHAUSTED(502, "bad_gateway", "the backend failed and the request may not be retried"),
+  // answered by the netty engine's own decoder (Vert.x's server answers these itself)
+  BAD_REQUEST(400, "bad_request", "malformed HTTP request"),
+  URI_TOO_LONG(414, "uri_too_long", "request line exceeds the limit"),
+  HEADERS_TOO_LARGE(431, "headers_too_large", "request headers exceed the limit");
 
   final int status;
   final String code;
@@ -62,17 +67,53 @@ enum ProxyError {
     };
   }
 
+  private String body(String requestId) {
+    return new JsonObject()
+        .put("error", code)
+        .put("status", status)
+        .put("message", message)
+        .put("requestId", requestId)
+        .encode();
+  }
+
+  /** Whether the connection must close after this answer. */
+  boolean closesConnection() {
+    // the unread rest of the body (or of a request the decoder gave up on) would be taken for
+    // the next request
+    return this == BODY_TOO_LARGE
+        || this == BAD_REQUEST
+        || this == URI_TOO_LONG
+        || this == HEADERS_TOO_LARGE;
+  }
+
+  /** The answer as a whole Netty response, for the netty engine. */
+  io.netty.handler.codec.http.FullHttpResponse toNetty(String requestId, boolean close) {
+    byte[] bytes = body(requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var r =
+        new io.netty.handler.codec.http.DefaultFullHttpResponse(
+            io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(status),
+            io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+    var h = r.headers();
+    h.set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "application/json");
+    h.setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    h.set(Exchange.X_REQUEST_ID, requestId);
+    if (status == 503) {
+      h.set(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, "1");
+    }
+    if (close || closesConnection()) {
+      h.set(
+          io.netty.handler.codec.http.HttpHeaderNames.CONNECTION,
+          io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+    }
+    return r;
+  }
+
   void reply(HttpServerResponse response, String requestId) {
     if (response.headWritten() || response.closed()) {
       return;
     }
-    String body =
-        new JsonObject()
-            .put("error", code)
-            .put("status", status)
-            .put("message", message)
-            .put("requestId", requestId)
-            .encode();
+    String body = body(requestId);
     response.setStatusCode(status).putHeader("content-type", "application/json");
     response.putHeader("x-request-id", requestId);
     if (status == 503) {

@@ -63,7 +63,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     if (!ctx.settings().overrideHeaderEnabled()) {
       return null;
     }
-    String v = request.getHeader(ctx.settings().overrideHeaderName());
+    return overrideOf(request.getHeader(ctx.settings().overrideHeaderName()));
+  }
+
+  /** The pool a tester's override header value forces, or null for none or an unknown value. */
+  static PoolName overrideOf(String v) {
     if (v == null) {
       return null;
     }
@@ -75,11 +79,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   }
 
   private static String clientKey(HttpServerRequest request) {
-    String id = request.getHeader(X_CLIENT_ID);
+    return clientKey(request.getHeader(X_CLIENT_ID), request.getHeader(HttpHeaders.COOKIE));
+  }
+
+  /** The client's key: {@code X-Client-Id}, else the {@code bank_canary} cookie, else null. */
+  static String clientKey(String id, String cookies) {
     if (id != null && !id.isEmpty()) {
       return id;
     }
-    String cookies = request.getHeader(HttpHeaders.COOKIE);
     if (cookies == null) {
       return null;
     }
@@ -97,7 +104,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   }
 
   private static long contentLength(HttpServerRequest request) {
-    String v = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return contentLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+  }
+
+  /** -1 when absent; an unparseable value reads as too large. */
+  static long contentLength(String v) {
     if (v == null) {
       return -1;
     }

@@ -24,7 +24,9 @@ class ApplianceConfigTest {
     assertThat(c.admin().port()).isEqualTo(9090);
     assertThat(c.admin().configuredToken()).isEmpty();
     assertThat(c.proxy())
-        .isEqualTo(new ProxyConfig(1000, 15_000, 60_000, 256, 1024, 0.2, 3, 3, false, ProxyConfig.Engine.NETTY));
+        .isEqualTo(
+            new ProxyConfig(
+                1000, 15_000, 60_000, 256, 1024, 0.2, 3, 3, false, ProxyConfig.Engine.NETTY));
     assertThat(c.routing().picker()).isEqualTo(PickerKind.P2C_PEAK_EWMA);
     assertThat(c.routing().canaryBasisPoints()).isZero();
     assertThat(c.routing().overrideHeader())

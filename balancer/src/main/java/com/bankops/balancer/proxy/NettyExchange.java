@@ -1,0 +1,770 @@
+package com.bankops.balancer.proxy;
+
+import com.bankops.balancer.pool.ClusterSnapshot;
+import com.bankops.balancer.pool.Member;
+import com.bankops.balancer.pool.PoolName;
+import com.bankops.balancer.pool.PoolSnapshot;
+import com.bankops.balancer.proxy.ProxyObserver.Outcome;
+import com.bankops.balancer.routing.CanarySplit;
+import com.bankops.balancer.routing.FailureKind;
+import com.bankops.balancer.routing.RetryPolicy;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client request in the netty engine: the same decisions as {@link Exchange} (pool choice,
+ * picking, safe retries, the canary shield, recording), on Netty's decoded messages.
+ *
+ * <pre>
+ * head ─► no body ──────────────────► attempt
+ *      ─► body that may be resent ──► buffer to the last chunk ─► attempt (retries resend it)
+ *      ─► large body, not retryable ► stop reading, attempt, stream with backpressure
+ * attempt ─► connection from the loop's pool (idle, new, or queued) ─► write the head in place
+ *         ─► response head ─► 5xx that may be retried: read and drop, attempt again
+ *                          ─► else: write it to the client in place, then its body
+ * </pre>
+ *
+ * Runs on its connection's event loop only.
+ */
+final class NettyExchange
+    implements ProxyObserver.ExchangeRecord, UpstreamConnection.Listener, UpstreamPool.Waiter {
+  private static final HopByHop.Names STRIP_REQUEST =
+      HopByHop.skipping(Set.of("x-request-id", "expect"));
+  private static final HopByHop.Names STRIP_RESPONSE = HopByHop.skipping(Set.of("x-request-id"));
+  private static final AsciiString X_CLIENT_ID = AsciiString.cached("x-client-id");
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+
+  private final InboundConnection inbound;
+  private final LoopState loop;
+  private final NettyDataPlane plane;
+  private final ProxySettings settings;
+  private final HttpRequest request;
+  private final String method;
+  private final String requestId;
+  private final PoolName pool;
+  private final String newClientKey;
+  private final boolean idempotencyKey;
+  private final boolean keepAlive;
+  private final boolean clientHttp10;
+  private final long startNanos;
+  private final long contentLength;
+  private final boolean chunkedBody;
+  private final boolean streaming;
+  private PoolName target;
+  private boolean fellBack;
+  private ClusterSnapshot firstSnapshot;
+
+  // request body
+  private ByteBuf body; // buffered body, resent whole by each attempt
+  private boolean bodyComplete;
+  private boolean requestComplete; // the client's last chunk arrived
+  private ArrayDeque<HttpContent> streamQueue; // streamed chunks that arrived before a backend
+  private boolean holdsReading; // reading the client is paused for the streamed body
+
+  // the current attempt
+  private Member member;
+  private UpstreamPool upstream;
+  private UpstreamConnection conn;
+  private long attemptStart;
+  private boolean awaitingConnection;
+  private boolean headersPrepared;
+  private ScheduledFuture<?> timer; // response timeout, or the wait for a pooled connection
+  private long lastProgressNanos; // the backend's last sign of life in this attempt
+  private boolean interim; // a 1xx answer is being skipped
+  private boolean dropping; // reading and dropping a 5xx that will be retried
+  private int dropCode;
+  private HttpResponse response;
+  private boolean headWritten;
+  private boolean closeAfter;
+
+  // the record
+  private String triedFirst;
+  private List<String> triedMore;
+  private int attempts;
+  private int status;
+  private String lastBackend = "-";
+  private String lastVersion = "-";
+  private long bytesOut;
+  private long endNanos;
+  private boolean done;
+
+  NettyExchange(InboundConnection inbound, LoopState loop, HttpRequest request, long startNanos) {
+    this.inbound = inbound;
+    this.loop = loop;
+    this.plane = loop.plane();
+    this.settings = plane.settings();
+    this.request = request;
+    this.startNanos = startNanos;
+    this.method = request.method().name();
+    HttpHeaders h = request.headers();
+    String id = h.get(X_REQUEST_ID);
+    if (id == null || id.isEmpty() || id.length() > 128) {
+      id = Long.toHexString(loop.random().nextLong() | Long.MIN_VALUE);
+    }
+    this.requestId = id;
+    this.contentLength = ProxyHandler.contentLength(h.get(HttpHeaderNames.CONTENT_LENGTH));
+    this.chunkedBody = contentLength < 0 && HttpUtil.isTransferEncodingChunked(request);
+    this.keepAlive = HttpUtil.isKeepAlive(request);
+    this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    this.idempotencyKey = h.contains(IDEMPOTENCY_KEY);
+    boolean retryable = RetryPolicy.IDEMPOTENT_METHODS.contains(method) || idempotencyKey;
+    this.streaming = contentLength > settings.bufferThresholdBytes() && !retryable;
+    ClusterSnapshot snapshot = plane.membership().snapshot();
+    this.firstSnapshot = snapshot;
+    PoolName chosen =
+        settings.overrideHeaderEnabled()
+            ? ProxyHandler.overrideOf(h.get(settings.overrideHeaderName()))
+            : null;
+    String key = null;
+    if (chosen == null) {
+      chosen = PoolName.STABLE;
+      String k = ProxyHandler.clientKey(h.get(X_CLIENT_ID), h.get(HttpHeaderNames.COOKIE));
+      if (k == null) {
+        k = CanarySplit.newClientKey(loop.random());
+        key = k;
+      }
+      int share = snapshot.canaryBasisPoints();
+      if (share > 0 && CanarySplit.inCanary(CanarySplit.bucketOf(k), share)) {
+        chosen = PoolName.CANARY;
+      }
+    }
+    this.pool = chosen;
+    this.target = chosen;
+    this.newClientKey = key;
+  }
+
+  void start() {
+    plane.retryBudget().onRequest();
+    if (contentLength > settings.maxBodyBytes()) {
+      finish(ProxyError.BODY_TOO_LARGE);
+    } else if (streaming) {
+      // keep the body unread until a backend is connected: a connect failure can still retry
+      streamQueue = new ArrayDeque<>(4);
+      holdsReading = true;
+      inbound.pauseReading();
+      attempt();
+    } else if (contentLength == 0 || (contentLength < 0 && !chunkedBody)) {
+      attempt();
+    } else {
+      int initial = contentLength > 0 ? (int) contentLength : 1024;
+      body = inbound.channel().alloc().buffer(initial);
+    }
+  }
+
+  /** A piece of the request body from the client; this exchange owns it from here. */
+  void requestContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (last) {
+      requestComplete = true;
+    }
+    if (done) {
+      content.release();
+      return;
+    }
+    if (streaming) {
+      if (conn != null && headersPrepared) {
+        writeStreamed(conn.channel, content);
+      } else {
+        streamQueue.addLast(content);
+      }
+      return;
+    }
+    if (body != null && !bodyComplete) {
+      ByteBuf data = content.content();
+      if ((long) body.readableBytes() + data.readableBytes() > settings.maxBodyBytes()) {
+        content.release();
+        finish(ProxyError.BODY_TOO_LARGE);
+        return;
+      }
+      body.writeBytes(data);
+      content.release();
+      if (last) {
+        bodyComplete = true;
+        attempt();
+      }
+      return;
+    }
+    content.release(); // the empty last chunk of a request without a body
+  }
+
+  private void writeStreamed(Channel ch, HttpContent content) {
+    ch.writeAndFlush(content, ch.voidPromise());
+    if (!ch.isWritable() && !requestComplete) {
+      holdsReading = true;
+      inbound.pauseReading();
+    }
+  }
+
+  boolean holdsReading() {
+    return holdsReading;
+  }
+
+  // ---- attempts ----
+
+  private void attempt() {
+    ClusterSnapshot snapshot =
+        firstSnapshot != null ? firstSnapshot : plane.membership().snapshot();
+    firstSnapshot = null;
+    PoolSnapshot candidates = snapshot.pool(target);
+    if (candidates.isEmpty() && target == PoolName.CANARY) {
+      candidates = snapshot.stable(); // an empty canary pool sends its share to stable
+    }
+    Member m = pick(candidates.candidates());
+    if (m == null) {
+      finish(attempts == 0 ? ProxyError.NO_BACKEND : ProxyError.RETRY_EXHAUSTED);
+      return;
+    }
+    attempts++;
+    markTried(m.id());
+    member = m;
+    lastBackend = m.id();
+    lastVersion = m.backend().version();
+    m.load().onStart();
+    attemptStart = loop.nanoTime();
+    m.load().onQueued();
+    awaitingConnection = true;
+    upstream = loop.pool(m.backend());
+    if (upstream.acquire(this)) {
+      // queued behind the pool's limit: wait no longer than a connect may take
+      timer =
+          loop.eventLoop()
+              .schedule(this::waitTimedOut, settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private Member pick(List<Member> members) {
+    if (members.isEmpty()) {
+      return null;
+    }
+    List<Member> choices = members;
+    if (triedFirst != null) {
+      choices = new ArrayList<>(members.size());
+      for (Member m : members) {
+        if (!wasTried(m.id())) {
+          choices.add(m);
+        }
+      }
+      if (choices.isEmpty()) {
+        return null;
+      }
+    }
+    int i = loop.picker().pick(choices, loop.nanoTime());
+    return i < 0 ? null : choices.get(i);
+  }
+
+  @Override
+  public void acquired(UpstreamConnection c) {
+    if (!awaitingConnection) {
+      upstream.release(c, true); // the client left while this connection was opening
+      return;
+    }
+    awaitingConnection = false;
+    cancelTimer();
+    member.load().onDequeued();
+    conn = c;
+    c.listener = this;
+    send(c.channel);
+  }
+
+  @Override
+  public void connectFailed(Throwable cause) {
+    if (!awaitingConnection) {
+      return;
+    }
+    awaitingConnection = false;
+    cancelTimer();
+    member.load().onDequeued();
+    attemptFailed(FailureKind.CONNECT_FAILED);
+  }
+
+  @Override
+  public void overloaded() {
+    if (!awaitingConnection) {
+      return;
+    }
+    awaitingConnection = false;
+    cancelTimer();
+    member.load().onDequeued();
+    member.load().onCancel();
+    finish(ProxyError.OVERLOADED);
+  }
+
+  private void waitTimedOut() {
+    timer = null;
+    if (awaitingConnection && upstream.cancel(this)) {
+      overloaded();
+    }
+  }
+
+  private void send(Channel ch) {
+    HttpHeaders h = request.headers();
+    if (!headersPrepared) {
+      prepareHeaders(h);
+      headersPrepared = true;
+    }
+    h.set(HttpHeaderNames.HOST, upstream.hostHeader);
+    ch.write(request, ch.voidPromise());
+    if (streaming) {
+      HttpContent c;
+      while ((c = streamQueue.pollFirst()) != null) {
+        ch.write(c, ch.voidPromise());
+      }
+      ch.flush();
+      if (!requestComplete && ch.isWritable()) {
+        holdsReading = false;
+        inbound.resumeReading();
+      }
+    } else if (body != null) {
+      ch.writeAndFlush(new DefaultLastHttpContent(body.retainedDuplicate()), ch.voidPromise());
+    } else {
+      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+    }
+    lastProgressNanos = attemptStart;
+    timer =
+        ch.eventLoop()
+            .schedule(this::responseTimedOut, settings.responseTimeoutMs(), TimeUnit.MILLISECONDS);
+  }
+
+  private void prepareHeaders(HttpHeaders h) {
+    HopByHop.strip(h, STRIP_REQUEST);
+    String peer = inbound.peer();
+    String xff = h.get(X_FORWARDED_FOR);
+    h.set(X_FORWARDED_FOR, xff == null ? peer : xff + ", " + peer);
+    if (!h.contains(X_FORWARDED_PROTO)) {
+      h.set(X_FORWARDED_PROTO, HTTP);
+    }
+    if (!h.contains(X_FORWARDED_HOST)) {
+      String host = h.get(HttpHeaderNames.HOST);
+      if (host != null) {
+        h.set(X_FORWARDED_HOST, host);
+      }
+    }
+    h.set(X_REQUEST_ID, requestId);
+    if (body != null) {
+      h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    }
+    // backends are spoken to in HTTP/1.1 with keep-alive, whatever the client spoke
+    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+  }
+
+  /**
+   * The response timeout is an idle timeout, as the vertx engine's: it fires when the backend sent
+   * nothing for that long, before the head or between pieces of the body. One timer per attempt,
+   * re-armed only when it fires early, not per piece.
+   */
+  private void responseTimedOut() {
+    timer = null;
+    if (done || conn == null) {
+      return;
+    }
+    long timeout = TimeUnit.MILLISECONDS.toNanos(settings.responseTimeoutMs());
+    long quiet = loop.nanoTime() - lastProgressNanos;
+    if (quiet < timeout) {
+      timer = loop.eventLoop().schedule(this::responseTimedOut, timeout - quiet, TimeUnit.NANOSECONDS);
+      return;
+    }
+    UpstreamConnection c = conn;
+    conn = null;
+    c.listener = null;
+    c.channel.close(); // the answer may still come: this connection cannot be reused
+    if (headWritten) {
+      attemptEnded(status, Outcome.TIMEOUT);
+      exchangeEnded();
+      inbound.channel().close(); // a truncated body must not look complete to the client
+      return;
+    }
+    if (dropping) {
+      dropping = false;
+      attemptEnded(dropCode, Outcome.SERVER_ERROR);
+      attempt();
+      return;
+    }
+    attemptFailed(FailureKind.TIMEOUT);
+  }
+
+  // ---- the backend's answer ----
+
+  @Override
+  public void upstreamHead(HttpResponse head) {
+    int code = head.status().code();
+    if (code < 200) {
+      interim = true; // 1xx: not for the client (Expect was not forwarded)
+      return;
+    }
+    lastProgressNanos = loop.nanoTime();
+    response = head;
+    FailureKind kind = code >= 500 ? FailureKind.ofServerError(code).orElse(null) : null;
+    if (kind != null && (mayFallBack(member, kind) || mayRetry(kind))) {
+      dropping = true;
+      dropCode = code;
+      return;
+    }
+    status = code;
+    HttpHeaders h = head.headers();
+    HopByHop.strip(h, STRIP_RESPONSE);
+    h.set(X_REQUEST_ID, requestId);
+    if (newClientKey != null) {
+      h.add(HttpHeaderNames.SET_COOKIE, ProxyHandler.canaryCookie(newClientKey));
+    }
+    boolean bodyAllowed = code != 204 && code != 304 && !request.method().equals(HttpMethod.HEAD);
+    if (bodyAllowed && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      if (clientHttp10) {
+        closeAfter = true; // no chunked coding in HTTP/1.0: the close ends the body
+      } else {
+        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+    }
+    if (!keepAlive || closeAfter || plane.closing()) {
+      closeAfter = true;
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (clientHttp10) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    head.setProtocolVersion(HttpVersion.HTTP_1_1);
+    headWritten = true;
+    Channel out = inbound.channel();
+    out.write(head, out.voidPromise());
+  }
+
+  @Override
+  public void upstreamContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    if (!last) {
+      lastProgressNanos = loop.nanoTime();
+    }
+    if (interim) {
+      content.release();
+      interim = !last;
+      return;
+    }
+    if (dropping) {
+      content.release();
+      if (last) {
+        dropping = false;
+        cancelTimer();
+        UpstreamConnection used = conn;
+        conn = null;
+        upstream.release(used, reusable());
+        attemptEnded(dropCode, Outcome.SERVER_ERROR);
+        attempt();
+      }
+      return;
+    }
+    if (done || !headWritten) {
+      content.release();
+      return;
+    }
+    bytesOut += content.content().readableBytes();
+    Channel out = inbound.channel();
+    if (!last) {
+      out.write(content, out.voidPromise());
+      if (!out.isWritable()) {
+        conn.channel.config().setAutoRead(false); // resumed by clientWritable
+      }
+      return;
+    }
+    cancelTimer();
+    UpstreamConnection used = conn;
+    conn = null;
+    upstream.release(used, reusable());
+    attemptEnded(status, status >= 500 ? Outcome.SERVER_ERROR : Outcome.RESPONDED);
+    boolean keep = !closeAfter && !plane.closing();
+    if (keep) {
+      out.writeAndFlush(content, out.voidPromise());
+    } else {
+      out.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
+    }
+    exchangeEnded();
+    inbound.exchangeDone(keep);
+  }
+
+  /** The backend connection may carry another request: read to the end, kept alive, sent whole. */
+  private boolean reusable() {
+    return HttpUtil.isKeepAlive(response) && (!streaming || requestComplete);
+  }
+
+  @Override
+  public void upstreamReadComplete() {
+    if (headWritten && !done) {
+      inbound.channel().flush();
+    }
+  }
+
+  @Override
+  public void upstreamWritable() {
+    if (streaming && holdsReading && !requestComplete && !done) {
+      holdsReading = false;
+      inbound.resumeReading();
+    }
+  }
+
+  /** The client can take more again: resume reading the backend. */
+  void clientWritable() {
+    if (conn != null && headWritten && !conn.channel.config().isAutoRead()) {
+      conn.channel.config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void upstreamClosed() {
+    conn = null;
+    cancelTimer();
+    if (done) {
+      return;
+    }
+    interim = false;
+    if (dropping) {
+      dropping = false;
+      attemptEnded(dropCode, Outcome.SERVER_ERROR);
+      attempt();
+      return;
+    }
+    if (headWritten) {
+      // a truncated body must not look complete to the client
+      attemptEnded(status, Outcome.RESET);
+      exchangeEnded();
+      inbound.channel().close();
+      return;
+    }
+    attemptFailed(FailureKind.RESET);
+  }
+
+  /** The client's connection closed before the answer was complete. */
+  void clientGone() {
+    if (done) {
+      return;
+    }
+    if (awaitingConnection) {
+      awaitingConnection = false;
+      upstream.cancel(this);
+      member.load().onDequeued();
+      member.load().onCancel();
+    } else if (conn != null) {
+      UpstreamConnection c = conn;
+      conn = null;
+      c.listener = null;
+      c.channel.close(); // its answer would arrive for nobody
+      attemptEnded(status, Outcome.RESET);
+    }
+    if (status == 0) {
+      status = 499; // as NGINX logs a client that closed the request
+    }
+    exchangeEnded();
+  }
+
+  // ---- retry rules: the same as Exchange's ----
+
+  private void attemptFailed(FailureKind kind) {
+    Outcome outcome =
+        switch (kind) {
+          case CONNECT_FAILED -> Outcome.CONNECT_FAILED;
+          case TIMEOUT -> Outcome.TIMEOUT;
+          default -> Outcome.RESET;
+        };
+    attemptEnded(0, outcome);
+    if (mayFallBack(member, kind) || mayRetry(kind)) {
+      attempt();
+    } else {
+      finish(ProxyError.forFailure(kind));
+    }
+  }
+
+  private boolean mayRetry(FailureKind kind) {
+    if (attempts >= settings.maxAttempts() || !untriedLeft()) {
+      return false;
+    }
+    // a streamed body is gone once sent; only a connect failure left it unsent
+    if (streaming && kind != FailureKind.CONNECT_FAILED) {
+      return false;
+    }
+    if (!RetryPolicy.mayRetry(method, idempotencyKey, kind, headWritten)) {
+      return false;
+    }
+    return plane.retryBudget().tryAcquireRetry();
+  }
+
+  private boolean mayFallBack(Member failed, FailureKind kind) {
+    if (fellBack
+        || failed.backend().pool() != PoolName.CANARY
+        || attempts >= settings.maxAttempts()) {
+      return false;
+    }
+    if (streaming && kind != FailureKind.CONNECT_FAILED) {
+      return false;
+    }
+    if (!RetryPolicy.decideCanaryFallback(
+            settings.canaryFallback(), method, idempotencyKey, kind, headWritten)
+        .retry()) {
+      return false;
+    }
+    if (plane.membership().snapshot().stable().candidates().isEmpty()
+        || !plane.retryBudget().tryAcquireRetry()) {
+      return false;
+    }
+    fellBack = true;
+    target = PoolName.STABLE;
+    plane.observer().canaryFellBack(failed);
+    return true;
+  }
+
+  private boolean untriedLeft() {
+    ClusterSnapshot snapshot = plane.membership().snapshot();
+    PoolSnapshot p = snapshot.pool(target);
+    if (p.isEmpty() && target == PoolName.CANARY) {
+      p = snapshot.stable();
+    }
+    for (Member m : p.candidates()) {
+      if (!wasTried(m.id())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void markTried(String id) {
+    if (triedFirst == null) {
+      triedFirst = id;
+    } else {
+      if (triedMore == null) {
+        triedMore = new ArrayList<>(2);
+      }
+      triedMore.add(id);
+    }
+  }
+
+  private boolean wasTried(String id) {
+    return id.equals(triedFirst) || (triedMore != null && triedMore.contains(id));
+  }
+
+  private void attemptEnded(int code, Outcome outcome) {
+    long now = loop.nanoTime();
+    long latency = now - attemptStart;
+    member.load().onEnd(latency, outcome.isFailure(), now);
+    plane.observer().attemptEnded(member, latency, code, outcome);
+  }
+
+  private void cancelTimer() {
+    ScheduledFuture<?> t = timer;
+    if (t != null) {
+      timer = null;
+      t.cancel(false);
+    }
+  }
+
+  /** Answers the client with one of the proxy's own errors. */
+  private void finish(ProxyError error) {
+    if (done) {
+      return;
+    }
+    status = error.status;
+    boolean close =
+        !keepAlive
+            || error.closesConnection()
+            || plane.closing()
+            || (streaming && !requestComplete);
+    Channel out = inbound.channel();
+    FullHttpResponse r = error.toNetty(requestId, close);
+    bytesOut += r.content().readableBytes();
+    if (close) {
+      out.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      out.writeAndFlush(r, out.voidPromise());
+    }
+    exchangeEnded();
+    inbound.exchangeDone(!close);
+  }
+
+  private void exchangeEnded() {
+    done = true;
+    endNanos = loop.nanoTime();
+    cancelTimer();
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    if (streamQueue != null) {
+      HttpContent c;
+      while ((c = streamQueue.pollFirst()) != null) {
+        c.release();
+      }
+    }
+    plane.observer().exchangeEnded(this);
+  }
+
+  // ---- ProxyObserver.ExchangeRecord, read during exchangeEnded ----
+
+  @Override
+  public String requestId() {
+    return requestId;
+  }
+
+  @Override
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public String uri() {
+    return request.uri();
+  }
+
+  @Override
+  public PoolName pool() {
+    return pool;
+  }
+
+  @Override
+  public String backend() {
+    return lastBackend;
+  }
+
+  @Override
+  public String version() {
+    return lastVersion;
+  }
+
+  @Override
+  public int status() {
+    return status;
+  }
+
+  @Override
+  public int attempts() {
+    return attempts;
+  }
+
+  @Override
+  public long latencyNanos() {
+    return endNanos - startNanos;
+  }
+
+  @Override
+  public long bytesOut() {
+    return bytesOut;
+  }
+}
