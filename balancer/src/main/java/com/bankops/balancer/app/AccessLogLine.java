@@ -1,10 +1,12 @@
 package com.bankops.balancer.app;
 
 import com.bankops.balancer.proxy.ProxyObserver.ExchangeRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 
 /**
  * Renders one access-log line as the JSON the {@code STDOUT} LogstashEncoder writes for the {@code
@@ -18,17 +20,36 @@ import java.time.ZoneOffset;
  *  "attempts":1,"latencyMicros":247129,"bytesOut":8}
  * </pre>
  *
- * One instance per thread (it reuses its builder and the formatted second of the timestamp); not
+ * <p>It renders straight into bytes (UTF-8, ASCII copied as is), so neither a String nor a second
+ * encoding pass is made per request: the line was about a sixth of a proxied request's CPU.
+ *
+ * <p>One instance per thread (it reuses its buffer and the formatted second of the timestamp); not
  * thread-safe.
  */
 final class AccessLogLine {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] A_TIMESTAMP = ascii("{\"@timestamp\":\"");
+  private static final byte[] A_MESSAGE = ascii("\",\"message\":\"");
+  private static final byte[] A_LOGGER = ascii("\",\"logger_name\":\"access\",\"thread_name\":\"");
+  private static final byte[] A_REQUEST_ID = ascii("\",\"level\":\"INFO\",\"requestId\":\"");
+  private static final byte[] A_METHOD = ascii("\",\"method\":\"");
+  private static final byte[] A_PATH = ascii("\",\"path\":\"");
+  private static final byte[] A_STATUS = ascii("\",\"status\":");
+  private static final byte[] A_POOL = ascii(",\"pool\":\"");
+  private static final byte[] A_BACKEND = ascii("\",\"backend\":\"");
+  private static final byte[] A_VERSION = ascii("\",\"version\":\"");
+  private static final byte[] A_ATTEMPTS = ascii("\",\"attempts\":");
+  private static final byte[] A_LATENCY = ascii(",\"latencyMicros\":");
+  private static final byte[] A_BYTES_OUT = ascii(",\"bytesOut\":");
 
-  private final StringBuilder sb = new StringBuilder(384);
+  private byte[] buf = new byte[512];
+  private int len;
   private final ZoneId zone;
   private long cachedSecond = Long.MIN_VALUE;
-  private String cachedDateTime; // "2026-11-25T19:01:22"
-  private String cachedOffset; // "Z" or "+01:00"
+  private byte[] cachedDateTime; // "2026-11-25T19:01:22"
+  private byte[] cachedOffset; // "Z" or "+01:00"
+  private String threadName;
+  private Thread thread;
 
   AccessLogLine(ZoneId zone) {
     this.zone = zone;
@@ -36,97 +57,179 @@ final class AccessLogLine {
 
   /** The line for {@code r} at {@code now} on the current thread, without the line separator. */
   String render(ExchangeRecord r, Instant now) {
-    StringBuilder b = sb;
-    b.setLength(0);
-    b.append("{\"@timestamp\":\"");
-    timestamp(b, now);
+    renderInto(r, now);
+    return new String(buf, 0, len, StandardCharsets.UTF_8);
+  }
+
+  /** The same line as UTF-8 bytes, a new array the caller may keep. */
+  byte[] renderBytes(ExchangeRecord r, Instant now) {
+    renderInto(r, now);
+    return Arrays.copyOf(buf, len);
+  }
+
+  private void renderInto(ExchangeRecord r, Instant now) {
+    len = 0;
+    raw(A_TIMESTAMP);
+    timestamp(now);
     String method = r.method();
     String uri = r.uri();
     int status = r.status();
-    b.append("\",\"message\":\"");
-    escape(b, method);
-    b.append(' ');
-    escape(b, uri);
-    b.append(' ').append(status);
-    b.append("\",\"logger_name\":\"access\",\"thread_name\":\"");
-    escape(b, Thread.currentThread().getName());
-    b.append("\",\"level\":\"INFO\",\"requestId\":\"");
-    escape(b, r.requestId());
-    b.append("\",\"method\":\"");
-    escape(b, method);
-    b.append("\",\"path\":\"");
-    escape(b, uri);
-    b.append("\",\"status\":").append(status);
-    b.append(",\"pool\":\"");
-    escape(b, r.pool().wire());
-    b.append("\",\"backend\":\"");
-    escape(b, r.backend());
-    b.append("\",\"version\":\"");
-    escape(b, r.version());
-    b.append("\",\"attempts\":").append(r.attempts());
-    b.append(",\"latencyMicros\":").append(r.latencyNanos() / 1000);
-    b.append(",\"bytesOut\":").append(r.bytesOut());
-    b.append('}');
-    return b.toString();
+    raw(A_MESSAGE);
+    escape(method);
+    put((byte) ' ');
+    escape(uri);
+    put((byte) ' ');
+    number(status);
+    raw(A_LOGGER);
+    Thread t = Thread.currentThread();
+    if (t != thread) {
+      thread = t;
+      threadName = t.getName();
+    }
+    escape(threadName);
+    raw(A_REQUEST_ID);
+    escape(r.requestId());
+    raw(A_METHOD);
+    escape(method);
+    raw(A_PATH);
+    escape(uri);
+    raw(A_STATUS);
+    number(status);
+    raw(A_POOL);
+    escape(r.pool().wire());
+    raw(A_BACKEND);
+    escape(r.backend());
+    raw(A_VERSION);
+    escape(r.version());
+    raw(A_ATTEMPTS);
+    number(r.attempts());
+    raw(A_LATENCY);
+    number(r.latencyNanos() / 1000);
+    raw(A_BYTES_OUT);
+    number(r.bytesOut());
+    put((byte) '}');
   }
 
   /** ISO_OFFSET_DATE_TIME of {@code now} in the zone: the fraction as long as needed (0–9). */
-  private void timestamp(StringBuilder b, Instant now) {
+  private void timestamp(Instant now) {
     long second = now.getEpochSecond();
     if (second != cachedSecond) {
       ZoneOffset offset = zone.getRules().getOffset(now);
       LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, offset);
-      cachedDateTime = t.toString().substring(0, 16) + ':' + two(t.getSecond());
-      cachedOffset = offset.getId();
+      cachedDateTime = ascii(t.toString().substring(0, 16) + ':' + two(t.getSecond()));
+      cachedOffset = ascii(offset.getId());
       cachedSecond = second;
     }
-    b.append(cachedDateTime);
+    raw(cachedDateTime);
     int nanos = now.getNano();
     if (nanos > 0) {
-      b.append('.');
+      put((byte) '.');
       int digits = 9;
       while (nanos % 10 == 0) {
         nanos /= 10;
         digits--;
       }
-      int start = b.length();
-      for (int i = 0; i < digits; i++) {
-        b.append('0');
-      }
-      for (int i = start + digits - 1; i >= start; i--) {
-        b.setCharAt(i, (char) ('0' + nanos % 10));
+      ensure(digits);
+      for (int i = len + digits - 1; i >= len; i--) {
+        buf[i] = (byte) ('0' + nanos % 10);
         nanos /= 10;
       }
+      len += digits;
     }
-    b.append(cachedOffset);
+    raw(cachedOffset);
   }
 
   private static String two(int v) {
     return v < 10 ? "0" + v : Integer.toString(v);
   }
 
-  /** JSON string escaping as Jackson writes it: quote, backslash and control characters. */
-  static void escape(StringBuilder b, String s) {
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private void ensure(int more) {
+    if (len + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+    }
+  }
+
+  private void put(byte b) {
+    ensure(1);
+    buf[len++] = b;
+  }
+
+  private void raw(byte[] b) {
+    ensure(b.length);
+    System.arraycopy(b, 0, buf, len, b.length);
+    len += b.length;
+  }
+
+  private void number(long v) {
+    if (v >= 0 && v < 10) {
+      put((byte) ('0' + v));
+      return;
+    }
+    String s = Long.toString(v);
+    ensure(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      buf[len++] = (byte) s.charAt(i);
+    }
+  }
+
+  /**
+   * JSON string escaping as Jackson writes it: quote, backslash and control characters escaped,
+   * surrogates as {@code \\uXXXX} each, everything else as UTF-8.
+   */
+  private void escape(String s) {
     int n = s.length();
-    int from = 0;
+    ensure(n);
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      if (c >= 0x20 && c != '"' && c != '\\') {
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        if (len == buf.length) {
+          ensure(n - i);
+        }
+        buf[len++] = (byte) c;
         continue;
       }
-      b.append(s, from, i);
-      from = i + 1;
+      if (Character.isSurrogate(c)) {
+        // Jackson's UTF-8 generator writes surrogates (an emoji's pair included) as \\uXXXX escapes
+        raw2('\\', 'u');
+        raw2((char) HEX[c >> 12], (char) HEX[(c >> 8) & 0xF]);
+        raw2((char) HEX[(c >> 4) & 0xF], (char) HEX[c & 0xF]);
+        continue;
+      }
+      if (c >= 0x80) {
+        ensure(3);
+        if (c < 0x800) {
+          buf[len++] = (byte) (0xC0 | (c >> 6));
+        } else {
+          buf[len++] = (byte) (0xE0 | (c >> 12));
+          buf[len++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        }
+        buf[len++] = (byte) (0x80 | (c & 0x3F));
+        continue;
+      }
       switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        case '\b' -> b.append("\\b");
-        case '\f' -> b.append("\\f");
-        default -> b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+        case '"' -> raw2('\\', '"');
+        case '\\' -> raw2('\\', '\\');
+        case '\n' -> raw2('\\', 'n');
+        case '\r' -> raw2('\\', 'r');
+        case '\t' -> raw2('\\', 't');
+        case '\b' -> raw2('\\', 'b');
+        case '\f' -> raw2('\\', 'f');
+        default -> {
+          raw2('\\', 'u');
+          raw2('0', '0');
+          raw2((char) HEX[c >> 4], (char) HEX[c & 0xF]);
+        }
       }
     }
-    b.append(s, from, n);
+  }
+
+  private void raw2(char a, char b) {
+    ensure(2);
+    buf[len++] = (byte) a;
+    buf[len++] = (byte) b;
   }
 }

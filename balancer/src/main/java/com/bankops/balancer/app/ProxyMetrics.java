@@ -168,7 +168,7 @@ final class ProxyMetrics implements ProxyObserver {
     if (accessLog && ACCESS.isInfoEnabled()) {
       BatchingAsyncAppender direct = directAppender;
       if (direct != null && direct.acceptsLines()) {
-        direct.appendLine(LINES.get().render(r, Instant.now()));
+        direct.appendLine(LINES.get().renderBytes(r, Instant.now()));
         return;
       }
       ACCESS.info(

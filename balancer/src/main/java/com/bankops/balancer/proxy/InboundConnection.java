@@ -1,12 +1,18 @@
 package com.bankops.balancer.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -93,6 +99,18 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
       }
       lastActiveNanos = loop.nanoTime();
       requestOpen = !(msg instanceof LastHttpContent);
+      if (HttpUtil.is100ContinueExpected(request)) {
+        // answered here rather than by Netty's HttpServerExpectContinueHandler: one handler less
+        // on every message's way; a body over the limit is refused by the exchange's 413 instead
+        request.headers().remove(HttpHeaderNames.EXPECT);
+        if (ProxyHandler.contentLength(request.headers().get(HttpHeaderNames.CONTENT_LENGTH))
+            <= plane.settings().maxBodyBytes()) {
+          channel.writeAndFlush(
+              new DefaultFullHttpResponse(
+                  HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
+              channel.voidPromise());
+        }
+      }
       NettyExchange e = new NettyExchange(this, loop, request, lastActiveNanos);
       current = e;
       e.start();

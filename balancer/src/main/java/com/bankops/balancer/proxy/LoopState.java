@@ -26,6 +26,13 @@ final class LoopState {
   private final Map<Backend, UpstreamPool> pools = new IdentityHashMap<>();
   private final Set<InboundConnection> inbound = new HashSet<>();
   private final int maxPerBackend;
+  // attempts awaiting their backend, least recently heard from first (an intrusive list, so
+  // watching costs no allocation and no timer per attempt: one Netty timer per loop is armed for
+  // the head's deadline)
+  private NettyExchange watchHead;
+  private NettyExchange watchTail;
+  private io.netty.util.concurrent.ScheduledFuture<?> watchTimer;
+  private final long responseTimeoutNanos;
   private final int maxWaiters;
 
   LoopState(
@@ -43,6 +50,71 @@ final class LoopState {
     this.bootstrap = bootstrap;
     this.maxPerBackend = maxPerBackend;
     this.maxWaiters = maxWaiters;
+    this.responseTimeoutNanos = plane.settings().responseTimeoutMs() * 1_000_000L;
+  }
+
+  /** Starts or renews the response timeout of {@code e}: it fires after that long of silence. */
+  void watch(NettyExchange e) {
+    if (e.watched) {
+      if (watchTail == e) {
+        return;
+      }
+      unlink(e);
+    }
+    e.watched = true;
+    e.watchPrev = watchTail;
+    e.watchNext = null;
+    if (watchTail == null) {
+      watchHead = e;
+    } else {
+      watchTail.watchNext = e;
+    }
+    watchTail = e;
+    if (watchTimer == null) {
+      watchTimer =
+          eventLoop.schedule(
+              this::checkTimeouts, responseTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  void unwatch(NettyExchange e) {
+    if (e.watched) {
+      unlink(e);
+      e.watched = false;
+    }
+  }
+
+  private void unlink(NettyExchange e) {
+    NettyExchange p = e.watchPrev;
+    NettyExchange n = e.watchNext;
+    if (p == null) {
+      watchHead = n;
+    } else {
+      p.watchNext = n;
+    }
+    if (n == null) {
+      watchTail = p;
+    } else {
+      n.watchPrev = p;
+    }
+    e.watchPrev = null;
+    e.watchNext = null;
+  }
+
+  private void checkTimeouts() {
+    watchTimer = null;
+    long now = nanoTime();
+    NettyExchange e;
+    while ((e = watchHead) != null && now - e.lastProgressNanos >= responseTimeoutNanos) {
+      unwatch(e);
+      e.responseTimedOut();
+    }
+    if (watchHead != null && watchTimer == null) {
+      long wait = watchHead.lastProgressNanos + responseTimeoutNanos - now;
+      watchTimer =
+          eventLoop.schedule(
+              this::checkTimeouts, Math.max(wait, 1), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
   }
 
   NettyDataPlane plane() {

@@ -5,6 +5,8 @@ import com.bankops.balancer.routing.Picker;
 import com.bankops.balancer.routing.RetryBudget;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -12,7 +14,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Future;
@@ -46,6 +47,13 @@ import java.util.random.RandomGenerator;
  */
 public final class NettyDataPlane {
   private static final long GRACE_MS = 5_000;
+
+  /**
+   * Netty's pooled allocator rather than 4.2's default adaptive one: measured 5–15% less CPU per
+   * proxied request here (paired runs, docs/benchmarks.md), most of it in the adaptive allocator's
+   * per-buffer bookkeeping.
+   */
+  private static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
 
   private final ProxySettings settings;
   private final Membership membership;
@@ -120,6 +128,7 @@ public final class NettyDataPlane {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -127,7 +136,6 @@ public final class NettyDataPlane {
                     ch.pipeline()
                         .addLast(
                             new HttpServerCodec(decoder),
-                            new HttpServerExpectContinueHandler(),
                             new InboundConnection(NettyDataPlane.this));
                   }
                 });
@@ -159,6 +167,7 @@ public final class NettyDataPlane {
               .group(eventLoop)
               .channelFactory(transport.channelFactory(false))
               .option(ChannelOption.TCP_NODELAY, true)
+              .option(ChannelOption.ALLOCATOR, ALLOCATOR)
               .option(ChannelOption.SO_KEEPALIVE, true)
               .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMs());
       s =

@@ -93,8 +93,12 @@ final class NettyExchange
   private long attemptStart;
   private boolean awaitingConnection;
   private boolean headersPrepared;
-  private ScheduledFuture<?> timer; // response timeout, or the wait for a pooled connection
-  private long lastProgressNanos; // the backend's last sign of life in this attempt
+  private ScheduledFuture<?> timer; // the wait for a pooled connection
+  long lastProgressNanos; // the backend's last sign of life in this attempt
+  // in the loop's response-timeout list (LoopState.watch)
+  boolean watched;
+  NettyExchange watchPrev;
+  NettyExchange watchNext;
   private boolean interim; // a 1xx answer is being skipped
   private boolean dropping; // reading and dropping a 5xx that will be retried
   private int dropCode;
@@ -344,27 +348,30 @@ final class NettyExchange
     } else {
       ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
     }
-    lastProgressNanos = attemptStart;
-    timer =
-        ch.eventLoop()
-            .schedule(this::responseTimedOut, settings.responseTimeoutMs(), TimeUnit.MILLISECONDS);
+    lastProgressNanos = loop.nanoTime();
+    loop.watch(this);
   }
 
   private void prepareHeaders(HttpHeaders h) {
-    HopByHop.strip(h, STRIP_REQUEST);
+    HopByHop.strip(h, STRIP_REQUEST); // x-request-id included: added, not set, below
+    // add where the name is known to be absent: set would search for it first
     String peer = inbound.peer();
     String xff = h.get(X_FORWARDED_FOR);
-    h.set(X_FORWARDED_FOR, xff == null ? peer : xff + ", " + peer);
+    if (xff == null) {
+      h.add(X_FORWARDED_FOR, peer);
+    } else {
+      h.set(X_FORWARDED_FOR, xff + ", " + peer);
+    }
     if (!h.contains(X_FORWARDED_PROTO)) {
-      h.set(X_FORWARDED_PROTO, HTTP);
+      h.add(X_FORWARDED_PROTO, HTTP);
     }
     if (!h.contains(X_FORWARDED_HOST)) {
       String host = h.get(HttpHeaderNames.HOST);
       if (host != null) {
-        h.set(X_FORWARDED_HOST, host);
+        h.add(X_FORWARDED_HOST, host);
       }
     }
-    h.set(X_REQUEST_ID, requestId);
+    h.add(X_REQUEST_ID, requestId);
     if (body != null) {
       h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     }
@@ -374,18 +381,10 @@ final class NettyExchange
 
   /**
    * The response timeout is an idle timeout, as the vertx engine's: it fires when the backend sent
-   * nothing for that long, before the head or between pieces of the body. One timer per attempt,
-   * re-armed only when it fires early, not per piece.
+   * nothing for that long, before the head or between pieces of the body (LoopState.watch).
    */
-  private void responseTimedOut() {
-    timer = null;
+  void responseTimedOut() {
     if (done || conn == null) {
-      return;
-    }
-    long timeout = TimeUnit.MILLISECONDS.toNanos(settings.responseTimeoutMs());
-    long quiet = loop.nanoTime() - lastProgressNanos;
-    if (quiet < timeout) {
-      timer = loop.eventLoop().schedule(this::responseTimedOut, timeout - quiet, TimeUnit.NANOSECONDS);
       return;
     }
     UpstreamConnection c = conn;
@@ -417,6 +416,7 @@ final class NettyExchange
       return;
     }
     lastProgressNanos = loop.nanoTime();
+    loop.watch(this);
     response = head;
     FailureKind kind = code >= 500 ? FailureKind.ofServerError(code).orElse(null) : null;
     if (kind != null && (mayFallBack(member, kind) || mayRetry(kind))) {
@@ -427,7 +427,7 @@ final class NettyExchange
     status = code;
     HttpHeaders h = head.headers();
     HopByHop.strip(h, STRIP_RESPONSE);
-    h.set(X_REQUEST_ID, requestId);
+    h.add(X_REQUEST_ID, requestId); // the backend's was stripped
     if (newClientKey != null) {
       h.add(HttpHeaderNames.SET_COOKIE, ProxyHandler.canaryCookie(newClientKey));
     }
@@ -456,6 +456,7 @@ final class NettyExchange
     boolean last = content instanceof LastHttpContent;
     if (!last) {
       lastProgressNanos = loop.nanoTime();
+      loop.watch(this);
     }
     if (interim) {
       content.release();
@@ -669,6 +670,7 @@ final class NettyExchange
   }
 
   private void cancelTimer() {
+    loop.unwatch(this);
     ScheduledFuture<?> t = timer;
     if (t != null) {
       timer = null;

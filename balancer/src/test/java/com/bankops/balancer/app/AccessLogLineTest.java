@@ -116,6 +116,17 @@ class AccessLogLineTest {
   }
 
   @Test
+  void growsForLongLinesAndEncodesSurrogatePairsAsUtf8() {
+    String longPath = "/" + "x\u00e9\u20ac".repeat(1500) + "\ud83d\ude00/end\ud800";
+    Rec r = new Rec("id", "GET", longPath, PoolName.CANARY, "c", "2", 200, 1, 5, 7);
+    same(r, Instant.parse("2026-11-25T19:01:22.000000001Z"), ZoneId.of("UTC"));
+    AccessLogLine line = new AccessLogLine(ZoneId.of("UTC"));
+    Instant at = Instant.parse("2026-11-25T19:01:22Z");
+    assertThat(new String(line.renderBytes(r, at), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(encoded(r, at, ZoneId.of("UTC")));
+  }
+
+  @Test
   void reusesItsBuilderAcrossLinesAndSeconds() {
     AccessLogLine line = new AccessLogLine(ZoneId.of("UTC"));
     Rec a = new Rec("1", "GET", "/a", PoolName.STABLE, "s", "1", 200, 1, 5_000, 2);

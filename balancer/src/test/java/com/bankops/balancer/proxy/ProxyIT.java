@@ -239,6 +239,75 @@ class ProxyIT {
   }
 
   @Test
+  void aBackendThatStallsMidBodyIsCutOffAfterTheResponseTimeout() throws Exception {
+    // the response timeout is an idle timeout: it also covers a body that stops coming
+    start("proxy: {responseTimeoutMs: 400}");
+    try (ServerSocket stalling =
+        new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket s = stalling.accept()) {
+                  InputStream in = s.getInputStream();
+                  StringBuilder head = new StringBuilder();
+                  while (head.indexOf("\r\n\r\n") < 0) {
+                    int c = in.read();
+                    if (c < 0) {
+                      return;
+                    }
+                    head.append((char) c);
+                  }
+                  OutputStream out = s.getOutputStream();
+                  out.write(
+                      "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"
+                          .getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                  Thread.sleep(5_000); // 90 bytes never come
+                } catch (Exception e) {
+                  // closed by the proxy or the test
+                }
+              },
+              "stalling-backend");
+      t.setDaemon(true);
+      t.start();
+      appliance
+          .membership()
+          .add(new Backend("stall", PoolName.STABLE, "127.0.0.1", stalling.getLocalPort(), "1"));
+      long started = System.nanoTime();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> get("/stall"))
+          .as("a truncated body must not look complete")
+          .isInstanceOf(java.io.IOException.class);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertThat(ms)
+          .as("cut off by the 400 ms idle timeout, not the backend's 5 s")
+          .isLessThan(3_000);
+    }
+  }
+
+  @Test
+  void stoppingLetsAnInFlightRequestFinishAndRefusesNewConnections() throws Exception {
+    start("");
+    TestBackend b = backend("slow", PoolName.STABLE);
+    var pending =
+        JDK.sendAsync(
+                request(HttpMethod.GET, "/slow?ms=600", Map.of(), null),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .thenApply(ProxyIT::reply);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> b.hits.get() > 0);
+    int port = appliance.httpPort();
+    var stopped = appliance.stop();
+    Reply r = pending.get(10, TimeUnit.SECONDS);
+    assertThat(r.status()).as("the request in flight when stop began").isEqualTo(200);
+    stopped.await(10, TimeUnit.SECONDS);
+    appliance = null;
+    applianceVertx.close().await(10, TimeUnit.SECONDS);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+        .isInstanceOf(java.net.ConnectException.class);
+  }
+
+  @Test
   void noBackendAnswers503() throws Exception {
     start("");
     Reply r = get("/anything");
