@@ -10,17 +10,12 @@ import com.bankops.balancer.pool.PoolName;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +40,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * HTTP/1.1 on the wire through the data plane, for each proxy engine: raw sockets on both sides
  * (clients written byte by byte, backends in {@link WireBackend}) so framing, connection reuse and
  * header handling are seen as they are, not as an HTTP client library reports them.
+ *
+ * <p>Where an engine is known to get a case wrong, that engine's run is skipped by an assumption
+ * that names the defect; the case still holds the other engine to it.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ProxyProtocolIT {
@@ -54,8 +52,6 @@ class ProxyProtocolIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"netty", "vertx"})
   @interface BothEngines {}
-
-  private static final int READ_TIMEOUT_MS = 5_000;
 
   Appliance appliance;
   Vertx applianceVertx;
@@ -112,69 +108,10 @@ class ProxyProtocolIT {
     return b;
   }
 
-  private Client client() throws IOException {
-    Client c = new Client(appliance.httpPort());
+  private WireClient client() throws IOException {
+    WireClient c = new WireClient(appliance.httpPort());
     closeables.add(0, c); // closed before the backends and the appliance
     return c;
-  }
-
-  /** One client connection to the proxy, written and read byte by byte. */
-  static final class Client implements AutoCloseable {
-    final Socket socket = new Socket();
-    InputStream in;
-    final OutputStream out;
-
-    Client(int port) throws IOException {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-      socket.setSoTimeout(READ_TIMEOUT_MS);
-      in = new BufferedInputStream(socket.getInputStream());
-      out = socket.getOutputStream();
-    }
-
-    Client send(String ascii) throws IOException {
-      return send(Wire.ascii(ascii));
-    }
-
-    Client send(byte[] bytes) throws IOException {
-      out.write(bytes);
-      out.flush();
-      return this;
-    }
-
-    Wire.Response read(String method) throws IOException {
-      return Wire.readResponse(in, method);
-    }
-
-    /** A GET on this connection, answered. */
-    Wire.Response get(String target) throws IOException {
-      return send("GET " + target + " HTTP/1.1\r\nHost: bank.example\r\n\r\n").read("GET");
-    }
-
-    /**
-     * True if the proxy closed the connection (end of stream or reset) within {@code ms}; false if
-     * it stays open and silent. Any byte read instead is a framing error: nothing was asked.
-     */
-    boolean closedWithin(int ms) throws IOException {
-      socket.setSoTimeout(ms);
-      try {
-        int c = in.read();
-        assertThat(c).as("bytes after the last response (framing error)").isEqualTo(-1);
-        return true;
-      } catch (SocketTimeoutException open) {
-        return false;
-      } catch (SocketException reset) {
-        return true;
-      } finally {
-        if (!socket.isClosed()) {
-          socket.setSoTimeout(READ_TIMEOUT_MS);
-        }
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
   }
 
   private static final String HOST = "Host: bank.example\r\n";
@@ -204,7 +141,7 @@ class ProxyProtocolIT {
   void pipelinedRequestsAreAnsweredInOrderEachWithItsOwnRequestId(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(SLOW_ECHO);
-    Client c = client();
+    WireClient c = client();
     // the first answer is the slowest: an engine running them side by side must still queue;
     // the POST's body must not be taken for the start of the next request
     c.send(
@@ -237,7 +174,7 @@ class ProxyProtocolIT {
       throws Exception {
     start(engine);
     backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     Wire.Response r = c.send("GET /ten HTTP/1.0\r\n" + HOST + "\r\n").read("GET");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.head().chunked()).as("HTTP/1.0 has no chunked coding").isFalse();
@@ -249,7 +186,7 @@ class ProxyProtocolIT {
   void http10WithKeepAliveKeepsTheConnectionForASecondRequest(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     for (String path : List.of("/first", "/second")) {
       Wire.Response r =
           c.send("GET " + path + " HTTP/1.0\r\n" + HOST + "Connection: keep-alive\r\n\r\n")
@@ -279,7 +216,7 @@ class ProxyProtocolIT {
           out.write(Wire.ascii("0\r\n\r\n"));
           return true;
         });
-    Client c = client();
+    WireClient c = client();
     Wire.Response r = c.send("GET /stream HTTP/1.0\r\n" + HOST + "\r\n").read("GET");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.head().chunked()).as("HTTP/1.0 has no chunked coding").isFalse();
@@ -293,7 +230,7 @@ class ProxyProtocolIT {
       throws Exception {
     start(engine);
     backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     Wire.Response r =
         c.send("GET /bye HTTP/1.1\r\n" + HOST + "Connection: close\r\n\r\n").read("GET");
     assertThat(r.status()).isEqualTo(200);
@@ -323,7 +260,7 @@ class ProxyProtocolIT {
           }
           return true;
         });
-    Client c = client();
+    WireClient c = client();
     // a small body and one above the proxy's whole-body threshold (streamed)
     for (int size : new int[] {12, 200_000}) {
       String target = "/doc?size=" + size;
@@ -361,7 +298,7 @@ class ProxyProtocolIT {
               }
               return true;
             });
-    Client c = client();
+    WireClient c = client();
     for (int round = 0; round < 2; round++) {
       Wire.Response none = c.get("/204");
       assertThat(none.status()).isEqualTo(204);
@@ -411,84 +348,22 @@ class ProxyProtocolIT {
           sent.set(HexFormat.of().formatHex(sha.digest()));
           return true;
         });
-    Client c = client();
+    WireClient c = client();
     long started = System.nanoTime();
     c.send("GET /big HTTP/1.1\r\n" + HOST + "\r\n");
     Thread.sleep(500); // not reading: the buffers on the way fill and backpressure holds the rest
     InputStream plain = c.in;
-    c.in = new Throttled(plain, 256 * 1024, 10); // about 25 MiB/s at most
+    c.in = new WireClient.Throttled(plain, 256 * 1024, 10); // about 25 MiB/s at most
     Wire.Head head = Wire.readHead(c.in);
     assertThat(Wire.status(head)).isEqualTo(200);
     MessageDigest received = MessageDigest.getInstance("SHA-256");
-    CountingDigest sink = new CountingDigest(received);
+    WireClient.CountingDigest sink = new WireClient.CountingDigest(received);
     Wire.readBody(c.in, head, sink);
     c.in = plain;
     assertThat(sink.count).isEqualTo(total);
     assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(sent.get());
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
     assertThat(c.get("/after").text()).startsWith("GET /after rid=");
-  }
-
-  /** Sleeps {@code pauseMs} after every {@code every} bytes read: a client slower than the LAN. */
-  private static final class Throttled extends FilterInputStream {
-    private final int every;
-    private final int pauseMs;
-    private long sincePause;
-
-    Throttled(InputStream in, int every, int pauseMs) {
-      super(in);
-      this.every = every;
-      this.pauseMs = pauseMs;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int c = super.read();
-      account(c < 0 ? 0 : 1);
-      return c;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, Math.min(len, 8 * 1024));
-      account(Math.max(n, 0));
-      return n;
-    }
-
-    private void account(int n) throws IOException {
-      sincePause += n;
-      if (sincePause >= every) {
-        sincePause = 0;
-        try {
-          Thread.sleep(pauseMs);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException(e);
-        }
-      }
-    }
-  }
-
-  /** Digests and counts what is written to it, keeping nothing. */
-  private static final class CountingDigest extends OutputStream {
-    final MessageDigest digest;
-    long count;
-
-    CountingDigest(MessageDigest digest) {
-      this.digest = digest;
-    }
-
-    @Override
-    public void write(int b) {
-      digest.update((byte) b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      digest.update(b, off, len);
-      count += len;
-    }
   }
 
   // 7. a large upload
@@ -519,7 +394,7 @@ class ProxyProtocolIT {
     byte[] upload = new byte[4 << 20];
     new SplittableRandom(7).nextBytes(upload);
     String expected = upload.length + " " + sha256(upload) + " length";
-    Client c = client();
+    WireClient c = client();
     // without Idempotency-Key the body streams; with one it is buffered for a retry
     for (String key : new String[] {"", "Idempotency-Key: up-1\r\n"}) {
       c.send(
@@ -548,7 +423,7 @@ class ProxyProtocolIT {
   void aChunkedRequestBodyArrivesCompleteAndFramed(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(DIGEST);
-    Client c = client();
+    WireClient c = client();
     // a chunk extension is valid syntax (RFC 9112 §7.1.1) and must not end up in the body
     Wire.Response r =
         c.send(
@@ -576,7 +451,7 @@ class ProxyProtocolIT {
   void expectContinueGets100ThenTheFinalResponse(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(DIGEST);
-    Client c = client();
+    WireClient c = client();
     // small (buffered) and above the buffering threshold without a key (streamed)
     for (int size : new int[] {11, 300_000}) {
       byte[] body = Wire.ascii("e".repeat(size));
@@ -612,7 +487,7 @@ class ProxyProtocolIT {
                   WireBackend.echo(req));
               return !last;
             });
-    Client c = client();
+    WireClient c = client();
     for (int i = 0; i < 20; i++) {
       Wire.Response r = c.get("/n?i=" + i);
       assertThat(r.status()).as("request %d", i).isEqualTo(200);
@@ -636,7 +511,7 @@ class ProxyProtocolIT {
               Thread.sleep(20); // then close, as a keep-alive timeout or request limit would
               return false;
             });
-    Client c = client();
+    WireClient c = client();
     for (int i = 0; i < 12; i++) {
       Thread.sleep(80); // the close has reached the proxy before the next request
       Wire.Response r = c.get("/n?i=" + i);
@@ -655,15 +530,15 @@ class ProxyProtocolIT {
     // one backend connection per event loop: the follow-ups must share the abandoned ones
     start(engine, "maxConnectionsPerBackend: 1", "");
     WireBackend b = backend(SLOW_ECHO);
-    Client left = client();
+    WireClient left = client();
     left.send("GET /slow?ms=500&who=fin HTTP/1.1\r\n" + HOST + "\r\n");
-    Client reset = client();
+    WireClient reset = client();
     reset.socket.setSoLinger(true, 0); // the close sends RST
     reset.send("GET /slow?ms=500&who=rst HTTP/1.1\r\n" + HOST + "\r\n");
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> b.hits() == 2);
     left.close();
     reset.close();
-    Client after = client();
+    WireClient after = client();
     for (int i = 0; i < 10; i++) {
       Wire.Response r = after.get("/after?i=" + i);
       assertThat(r.status()).as("request %d", i).isEqualTo(200);
@@ -677,7 +552,7 @@ class ProxyProtocolIT {
   void aMalformedRequestLineAnswers400AndCloses(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     Wire.Response r = c.send("GARBAGE\r\n\r\n").read("GET");
     assertThat(r.status()).isBetween(400, 499);
     assertThat(c.closedWithin(3_000)).as("closed after the 4xx").isTrue();
@@ -688,7 +563,7 @@ class ProxyProtocolIT {
   void aMalformedHeaderLineAnswers400AndCloses(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     Wire.Response r = c.send("GET / HTTP/1.1\r\n" + HOST + "no colon here\r\n\r\n").read("GET");
     assertThat(r.status()).isEqualTo(400);
     assertThat(c.closedWithin(3_000)).as("closed after the 400").isTrue();
@@ -699,7 +574,7 @@ class ProxyProtocolIT {
   void aHeaderBlockAboveTheLimitAnswers431(String engine) throws Exception {
     start(engine, "", "http: {port: 0, maxHeaderBytes: 2048}");
     WireBackend b = backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     assertThat(c.get("/fits").status()).isEqualTo(200);
     Wire.Response r =
         c.send("GET / HTTP/1.1\r\n" + HOST + "X-Big: " + "y".repeat(4000) + "\r\n\r\n").read("GET");
@@ -711,7 +586,7 @@ class ProxyProtocolIT {
   void headerWhitespaceBeforeTheColonAnswers400(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     // RFC 9112 §5.1: must be rejected; proxies that strip the space disagree with their backends
     Wire.Response r = c.send("GET / HTTP/1.1\r\n" + HOST + "X-Thing : 1\r\n\r\n").read("GET");
     assertThat(r.status()).isEqualTo(400);
@@ -723,7 +598,7 @@ class ProxyProtocolIT {
   void differingContentLengthsAnswer400(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     // RFC 9112 §6.3: the framing is unknowable; a server must answer 400 and close
     Wire.Response r =
         c.send(
@@ -740,7 +615,7 @@ class ProxyProtocolIT {
   void contentLengthWithChunkedSmugglesNoRequest(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     // by the length, the body is "0\r\n\r\nG"; by the chunked coding it is empty and a GET follows
     Wire.Response r =
         c.send(
@@ -801,7 +676,7 @@ class ProxyProtocolIT {
           return false; // the close before the end of the body
         });
     for (String t : List.of("/short-length", "/short-streamed-length", "/short-chunked")) {
-      Client c = client();
+      WireClient c = client();
       Wire.Response r;
       try {
         r = c.get(t);
@@ -838,7 +713,7 @@ class ProxyProtocolIT {
               Wire.ascii("ok"));
           return true;
         });
-    Client c = client();
+    WireClient c = client();
     // a client key of its own: the proxy then sets no cookie of its own
     Wire.Response r =
         c.send("GET /h HTTP/1.1\r\n" + HOST + "X-Client-Id: alice\r\n\r\n").read("GET");
@@ -861,7 +736,7 @@ class ProxyProtocolIT {
   void unusualButValidTargetsReachTheBackendUnchanged(String engine) throws Exception {
     start(engine);
     WireBackend b = backend(WireBackend.ECHO);
-    Client c = client();
+    WireClient c = client();
     List<String> targets =
         List.of(
             "/a%20b?x=1&y=%2F",
@@ -883,7 +758,7 @@ class ProxyProtocolIT {
     assumeFalse(
         engine.equals("vertx"),
         "vertx engine: forwards an absolute-form request-target as is instead of origin-form");
-    Client c = client();
+    WireClient c = client();
     // RFC 9112 §3.2.2: a server must accept absolute-form; to an origin it sends origin-form
     Wire.Response r = c.get("http://bank.example/a%20b?x=1&y=%2F");
     assertThat(r.status()).isEqualTo(200);
