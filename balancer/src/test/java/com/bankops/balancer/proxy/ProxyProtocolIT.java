@@ -650,6 +650,31 @@ class ProxyProtocolIT {
     assertThat(c.closedWithin(3_000)).as("closed after the answer").isTrue();
   }
 
+  @BothEngines
+  void aTransferCodingNotEndingInChunkedAnswers400(String engine) throws Exception {
+    start(engine);
+    WireBackend b = backend(WireBackend.ECHO);
+    WireClient c = client();
+    // RFC 9112 §6.1: the body length cannot be known; a server must answer 400 and close
+    Wire.Response r =
+        c.send(
+                "POST /gzip HTTP/1.1\r\n"
+                    + HOST
+                    + "Transfer-Encoding: gzip\r\n\r\n"
+                    + "GET /smuggled HTTP/1.1\r\n"
+                    + HOST
+                    + "\r\n")
+            .read("POST");
+    assumeFalse(
+        engine.equals("vertx") && r.status() != 400,
+        "vertx engine: takes a request whose Transfer-Encoding does not end in chunked for one"
+            + " without a body, forwards it, and serves the bytes after as a further request"
+            + " (RFC 9112 §6.1: 400 and close)");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(c.closedWithin(3_000)).as("closed after the 400").isTrue();
+    assertThat(b.hits()).isZero();
+  }
+
   // a backend that fails mid-body
 
   @BothEngines
@@ -686,6 +711,31 @@ class ProxyProtocolIT {
       // a whole response it may be, but only one the proxy made to say the backend failed
       assertThat(r.status()).as(t).isEqualTo(502);
     }
+  }
+
+  // interim responses from the backend
+
+  @BothEngines
+  void anEarlyHintFromTheBackendIsNotTakenForTheFinalResponse(String engine) throws Exception {
+    start(engine);
+    backend(
+        (req, nth, out) -> {
+          if (req.target().equals("/hinted")) {
+            out.write(
+                Wire.ascii("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"));
+            out.flush();
+          }
+          return WireBackend.ECHO.answer(req, nth, out);
+        });
+    WireClient c = client();
+    // passing the 103 on is allowed, dropping it too; taking it for the answer is not
+    Wire.Response r = c.get("/hinted");
+    while (r.status() == 103) {
+      r = c.read("GET");
+    }
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).startsWith("GET /hinted rid=");
+    assertThat(c.get("/next").text()).startsWith("GET /next rid=");
   }
 
   // 13. hop-by-hop headers on the response
