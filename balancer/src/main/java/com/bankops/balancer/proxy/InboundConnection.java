@@ -9,6 +9,8 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -38,8 +40,11 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
   private ArrayDeque<Object> queued;
   private long lastActiveNanos;
 
-  InboundConnection(NettyDataPlane plane) {
+  private final NettyDataPlane.ResponseEncoder encoder;
+
+  InboundConnection(NettyDataPlane plane, NettyDataPlane.ResponseEncoder encoder) {
     this.plane = plane;
+    this.encoder = encoder;
   }
 
   @Override
@@ -97,6 +102,12 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
         badRequest(request.decoderResult().cause());
         return;
       }
+      String framing = framingProblem(request);
+      if (framing != null) {
+        ReferenceCountUtil.release(msg);
+        badRequest(new IllegalArgumentException(framing));
+        return;
+      }
       lastActiveNanos = loop.nanoTime();
       requestOpen = !(msg instanceof LastHttpContent);
       if (HttpUtil.is100ContinueExpected(request)) {
@@ -111,6 +122,7 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
               channel.voidPromise());
         }
       }
+      encoder.answeringHead = request.method().equals(HttpMethod.HEAD);
       NettyExchange e = new NettyExchange(this, loop, request, lastActiveNanos);
       current = e;
       e.start();
@@ -135,6 +147,43 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     ReferenceCountUtil.release(msg);
+  }
+
+  /**
+   * RFC 9112 checks the decoder leaves to its user, each a way to make the proxy and the backend
+   * disagree on where a request ends or whom it is for: a 400 and a closed connection. Null when
+   * the request is sound.
+   */
+  static String framingProblem(HttpRequest request) {
+    HttpHeaders h = request.headers();
+    String te = h.get(HttpHeaderNames.TRANSFER_ENCODING);
+    if (te != null && !lastCodingIsChunked(te)) {
+      return "Transfer-Encoding must end in chunked"; // §6.1: the length cannot be known
+    }
+    // §3.2: exactly one Host in HTTP/1.1; at most one in HTTP/1.0
+    var hosts = h.valueCharSequenceIterator(HttpHeaderNames.HOST);
+    boolean one = hosts.hasNext();
+    if (one) {
+      hosts.next();
+      if (hosts.hasNext()) {
+        return "more than one Host";
+      }
+    } else if (!request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      return "no Host";
+    }
+    return null;
+  }
+
+  private static boolean lastCodingIsChunked(String te) {
+    int end = te.length();
+    while (end > 0 && (te.charAt(end - 1) == ' ' || te.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    int start = te.lastIndexOf(',', end - 1) + 1;
+    while (start < end && (te.charAt(start) == ' ' || te.charAt(start) == '\t')) {
+      start++;
+    }
+    return te.regionMatches(true, start, "chunked", 0, 7) && end - start == 7;
   }
 
   private void badRequest(Throwable cause) {

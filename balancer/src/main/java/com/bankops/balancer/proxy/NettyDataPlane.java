@@ -12,8 +12,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Future;
@@ -133,10 +137,12 @@ public final class NettyDataPlane {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    ResponseEncoder encoder = new ResponseEncoder();
                     ch.pipeline()
                         .addLast(
-                            new HttpServerCodec(decoder),
-                            new InboundConnection(NettyDataPlane.this));
+                            new RequestDecoder(decoder),
+                            encoder,
+                            new InboundConnection(NettyDataPlane.this, encoder));
                   }
                 });
     Promise<Void> p = Promise.promise();
@@ -152,6 +158,39 @@ public final class NettyDataPlane {
               }
             });
     return p.future();
+  }
+
+  /**
+   * Netty's request decoder, except that a request carrying both Content-Length and chunked fails
+   * (answered 400, connection closed) instead of being read by the chunked coding alone: a proxy
+   * that keeps such a connection serves whatever a smuggler put after the chunked body (RFC 9112
+   * §6.1 allows either, and requires the close).
+   */
+  static final class RequestDecoder extends HttpRequestDecoder {
+    RequestDecoder(HttpDecoderConfig config) {
+      super(config);
+    }
+
+    @Override
+    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+      super.handleTransferEncodingChunkedWithContentLength(message);
+      message.setDecoderResult(
+          DecoderResult.failure(
+              new IllegalArgumentException("both Content-Length and Transfer-Encoding")));
+    }
+  }
+
+  /**
+   * Netty's response encoder, told by the connection whether the response being written answers a
+   * HEAD (its declared length then comes without a body), as HttpServerCodec's own encoder tracks.
+   */
+  static final class ResponseEncoder extends HttpResponseEncoder {
+    boolean answeringHead;
+
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+      return (answeringHead && msg.status().code() >= 200) || super.isContentAlwaysEmpty(msg);
+    }
   }
 
   /** The state of the calling event loop, made on its first connection. */

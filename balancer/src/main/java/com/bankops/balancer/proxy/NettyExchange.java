@@ -365,8 +365,22 @@ final class NettyExchange
     if (!h.contains(X_FORWARDED_PROTO)) {
       h.add(X_FORWARDED_PROTO, HTTP);
     }
+    String uri = request.uri();
+    String authority = null;
+    if (!uri.startsWith("/")
+        && (startsWithIgnoreCase(uri, "http://") || startsWithIgnoreCase(uri, "https://"))) {
+      // absolute-form (RFC 9112 §3.2.2): its authority replaces Host, the origin gets origin-form
+      int from = uri.indexOf("//") + 2;
+      int path = from;
+      while (path < uri.length() && uri.charAt(path) != '/' && uri.charAt(path) != '?') {
+        path++;
+      }
+      authority = uri.substring(from, path);
+      String rest = uri.substring(path);
+      request.setUri(rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest);
+    }
     if (!h.contains(X_FORWARDED_HOST)) {
-      String host = h.get(HttpHeaderNames.HOST);
+      String host = authority != null ? authority : h.get(HttpHeaderNames.HOST);
       if (host != null) {
         h.add(X_FORWARDED_HOST, host);
       }
@@ -377,6 +391,10 @@ final class NettyExchange
     }
     // backends are spoken to in HTTP/1.1 with keep-alive, whatever the client spoke
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
+  }
+
+  private static boolean startsWithIgnoreCase(String s, String prefix) {
+    return s.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
   /**
