@@ -365,19 +365,10 @@ final class NettyExchange
     if (!h.contains(X_FORWARDED_PROTO)) {
       h.add(X_FORWARDED_PROTO, HTTP);
     }
-    String uri = request.uri();
-    String authority = null;
-    if (!uri.startsWith("/")
-        && (startsWithIgnoreCase(uri, "http://") || startsWithIgnoreCase(uri, "https://"))) {
+    String authority = authorityOf(request.uri());
+    if (authority != null) {
       // absolute-form (RFC 9112 §3.2.2): its authority replaces Host, the origin gets origin-form
-      int from = uri.indexOf("//") + 2;
-      int path = from;
-      while (path < uri.length() && uri.charAt(path) != '/' && uri.charAt(path) != '?') {
-        path++;
-      }
-      authority = uri.substring(from, path);
-      String rest = uri.substring(path);
-      request.setUri(rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest);
+      request.setUri(originForm(request.uri()));
     }
     if (!h.contains(X_FORWARDED_HOST)) {
       String host = authority != null ? authority : h.get(HttpHeaderNames.HOST);
@@ -393,8 +384,44 @@ final class NettyExchange
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
-  private static boolean startsWithIgnoreCase(String s, String prefix) {
-    return s.regionMatches(true, 0, prefix, 0, prefix.length());
+  /** The authority of an absolute-form target ({@code http://host:port/path}), else null. */
+  static String authorityOf(String uri) {
+    int from = schemeEnd(uri);
+    if (from < 0) {
+      return null;
+    }
+    return uri.substring(from, pathStart(uri, from));
+  }
+
+  /** The origin-form of an absolute-form target: its path (at least "/") and query. */
+  static String originForm(String uri) {
+    int from = schemeEnd(uri);
+    if (from < 0) {
+      return uri;
+    }
+    String rest = uri.substring(pathStart(uri, from));
+    return rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest;
+  }
+
+  private static int schemeEnd(String uri) {
+    if (uri.startsWith("/")) {
+      return -1; // origin-form, the usual case: no scan
+    }
+    if (uri.regionMatches(true, 0, "http://", 0, 7)) {
+      return 7;
+    }
+    if (uri.regionMatches(true, 0, "https://", 0, 8)) {
+      return 8;
+    }
+    return -1;
+  }
+
+  private static int pathStart(String uri, int from) {
+    int i = from;
+    while (i < uri.length() && uri.charAt(i) != '/' && uri.charAt(i) != '?') {
+      i++;
+    }
+    return i;
   }
 
   /**

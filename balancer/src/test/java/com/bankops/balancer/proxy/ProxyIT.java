@@ -308,6 +308,81 @@ class ProxyIT {
   }
 
   @Test
+  void aRequestQueuedLongerThanTheConnectTimeoutAnswers503AndEveryCountReturnsToZero()
+      throws Exception {
+    // one connection per event loop and a long queue: the queued wait is bounded by the connect
+    // timeout, not by the slow answers ahead of it
+    int loops = Runtime.getRuntime().availableProcessors();
+    start(
+        "proxy: {maxConnectionsPerBackend: "
+            + loops
+            + ", maxWaitQueue: 1000, connectTimeoutMs: 200, responseTimeoutMs: 5000}");
+    backend("slow", PoolName.STABLE);
+    List<java.util.concurrent.CompletableFuture<Reply>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      inFlight.add(
+          JDK.sendAsync(
+                  request(HttpMethod.GET, "/slow?ms=1500", Map.of(), null),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .thenApply(ProxyIT::reply));
+    }
+    int overloaded = 0;
+    for (var f : inFlight) {
+      Reply r = f.get(20, TimeUnit.SECONDS);
+      if (r.status() == 503) {
+        overloaded++;
+        assertThat(r.json().getString("error")).isEqualTo("overloaded");
+        assertThat(r.headers().get("retry-after")).isEqualTo("1");
+      } else {
+        assertThat(r.status()).isEqualTo(200);
+      }
+    }
+    assertThat(overloaded).as("those that waited behind a 1.5 s answer").isPositive();
+    var member = appliance.membership().snapshot().member("slow").orElseThrow();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(member.queued()).as("queued").isZero();
+              assertThat(member.inFlight()).as("in flight").isZero();
+            });
+  }
+
+  @Test
+  void clientsThatLeaveWhileQueuedOrWaitingLeaveNoCountBehind() throws Exception {
+    int loops = Runtime.getRuntime().availableProcessors();
+    start(
+        "proxy: {maxConnectionsPerBackend: "
+            + loops
+            + ", maxWaitQueue: 1000, connectTimeoutMs: 5000, responseTimeoutMs: 5000}");
+    backend("slow", PoolName.STABLE);
+    List<Socket> clients = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Socket s = new Socket("127.0.0.1", appliance.httpPort());
+      s.getOutputStream()
+          .write(
+              "GET /slow?ms=700 HTTP/1.1\r\nHost: bank\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      clients.add(s);
+    }
+    var member = appliance.membership().snapshot().member("slow").orElseThrow();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> member.queued() > 0);
+    for (Socket s : clients) {
+      s.close(); // gone while their request is on a backend or waiting for a connection
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(member.queued()).as("queued").isZero();
+              assertThat(member.inFlight()).as("in flight").isZero();
+            });
+    assertThat(get("/echo").status()).as("the pool still serves").isEqualTo(200);
+  }
+
+  @Test
   void noBackendAnswers503() throws Exception {
     start("");
     Reply r = get("/anything");
