@@ -33,6 +33,7 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
   private final NettyDataPlane plane;
   private LoopState loop;
   private Channel channel;
+  private ChannelHandlerContext ctx; // writes start here: the encoder is the next outbound handler
   private String peer = "unknown";
   private NettyExchange current;
   private boolean requestOpen; // the current exchange still receives its request's body
@@ -49,6 +50,7 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
     channel = ctx.channel();
     loop = plane.loop(channel.eventLoop());
     if (channel.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
@@ -278,6 +280,10 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
 
   Channel channel() {
     return channel;
+  }
+
+  ChannelHandlerContext ctx() {
+    return ctx;
   }
 
   String peer() {

@@ -9,8 +9,8 @@ import com.bankops.balancer.routing.CanarySplit;
 import com.bankops.balancer.routing.FailureKind;
 import com.bankops.balancer.routing.RetryPolicy;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -192,7 +192,7 @@ final class NettyExchange
     }
     if (streaming) {
       if (conn != null && headersPrepared) {
-        writeStreamed(conn.channel, content);
+        writeStreamed(conn.ctx, content);
       } else {
         streamQueue.addLast(content);
       }
@@ -216,9 +216,9 @@ final class NettyExchange
     content.release(); // the empty last chunk of a request without a body
   }
 
-  private void writeStreamed(Channel ch, HttpContent content) {
+  private void writeStreamed(ChannelHandlerContext ch, HttpContent content) {
     ch.writeAndFlush(content, ch.voidPromise());
-    if (!ch.isWritable() && !requestComplete) {
+    if (!ch.channel().isWritable() && !requestComplete) {
       holdsReading = true;
       inbound.pauseReading();
     }
@@ -292,7 +292,7 @@ final class NettyExchange
     member.load().onDequeued();
     conn = c;
     c.listener = this;
-    send(c.channel);
+    send(c);
   }
 
   @Override
@@ -325,7 +325,8 @@ final class NettyExchange
     }
   }
 
-  private void send(Channel ch) {
+  private void send(UpstreamConnection c) {
+    ChannelHandlerContext ch = c.ctx;
     HttpHeaders h = request.headers();
     if (!headersPrepared) {
       prepareHeaders(h);
@@ -334,12 +335,12 @@ final class NettyExchange
     h.set(HttpHeaderNames.HOST, upstream.hostHeader);
     ch.write(request, ch.voidPromise());
     if (streaming) {
-      HttpContent c;
-      while ((c = streamQueue.pollFirst()) != null) {
-        ch.write(c, ch.voidPromise());
+      HttpContent piece;
+      while ((piece = streamQueue.pollFirst()) != null) {
+        ch.write(piece, ch.voidPromise());
       }
       ch.flush();
-      if (!requestComplete && ch.isWritable()) {
+      if (!requestComplete && ch.channel().isWritable()) {
         holdsReading = false;
         inbound.resumeReading();
       }
@@ -474,7 +475,7 @@ final class NettyExchange
     HopByHop.strip(h, STRIP_RESPONSE);
     h.add(X_REQUEST_ID, requestId); // the backend's was stripped
     if (newClientKey != null) {
-      h.add(HttpHeaderNames.SET_COOKIE, ProxyHandler.canaryCookie(newClientKey));
+      h.add(HttpHeaderNames.SET_COOKIE, ProxyHandler.canaryCookieAscii(newClientKey));
     }
     boolean bodyAllowed = code != 204 && code != 304 && !request.method().equals(HttpMethod.HEAD);
     if (bodyAllowed && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
@@ -492,7 +493,7 @@ final class NettyExchange
     }
     head.setProtocolVersion(HttpVersion.HTTP_1_1);
     headWritten = true;
-    Channel out = inbound.channel();
+    ChannelHandlerContext out = inbound.ctx();
     out.write(head, out.voidPromise());
   }
 
@@ -526,10 +527,10 @@ final class NettyExchange
       return;
     }
     bytesOut += content.content().readableBytes();
-    Channel out = inbound.channel();
+    ChannelHandlerContext out = inbound.ctx();
     if (!last) {
       out.write(content, out.voidPromise());
-      if (!out.isWritable()) {
+      if (!out.channel().isWritable()) {
         conn.channel.config().setAutoRead(false); // resumed by clientWritable
       }
       return;
@@ -557,7 +558,7 @@ final class NettyExchange
   @Override
   public void upstreamReadComplete() {
     if (headWritten && !done) {
-      inbound.channel().flush();
+      inbound.ctx().flush();
     }
   }
 
@@ -734,7 +735,7 @@ final class NettyExchange
             || error.closesConnection()
             || plane.closing()
             || (streaming && !requestComplete);
-    Channel out = inbound.channel();
+    ChannelHandlerContext out = inbound.ctx();
     FullHttpResponse r = error.toNetty(requestId, close);
     bytesOut += r.content().readableBytes();
     if (close) {

@@ -122,4 +122,24 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   static String canaryCookie(String key) {
     return COOKIE + "=" + key + COOKIE_ATTRIBUTES;
   }
+
+  private static final byte[] COOKIE_PREFIX =
+      (COOKIE + "=").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] COOKIE_SUFFIX =
+      COOKIE_ATTRIBUTES.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * The same header value as {@link #canaryCookie} for a key the proxy made (ASCII hex), as bytes:
+   * Netty's encoder copies an AsciiString whole instead of a String char by char.
+   */
+  static io.netty.util.AsciiString canaryCookieAscii(String key) {
+    byte[] b = new byte[COOKIE_PREFIX.length + key.length() + COOKIE_SUFFIX.length];
+    System.arraycopy(COOKIE_PREFIX, 0, b, 0, COOKIE_PREFIX.length);
+    int at = COOKIE_PREFIX.length;
+    for (int i = 0; i < key.length(); i++) {
+      b[at++] = (byte) key.charAt(i);
+    }
+    System.arraycopy(COOKIE_SUFFIX, 0, b, at, COOKIE_SUFFIX.length);
+    return new io.netty.util.AsciiString(b, false);
+  }
 }

@@ -30,12 +30,18 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   final UpstreamPool pool;
   Channel channel;
+  ChannelHandlerContext ctx; // writes start here: the codec is the next outbound handler
   Listener listener;
   long idleSinceNanos;
   boolean idle; // in the pool's idle deque
 
   UpstreamConnection(UpstreamPool pool) {
     this.pool = pool;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
   }
 
   @Override

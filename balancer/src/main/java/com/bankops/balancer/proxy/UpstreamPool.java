@@ -44,7 +44,7 @@ final class UpstreamPool {
               DefaultHttpHeadersFactory.trailersFactory().withNameValidation(false));
 
   final Backend backend;
-  final String hostHeader;
+  final io.netty.util.AsciiString hostHeader;
   private final InetSocketAddress address;
   private final LoopState loop;
   private final int max;
@@ -59,7 +59,7 @@ final class UpstreamPool {
     this.max = max;
     this.maxWaiters = maxWaiters;
     this.address = new InetSocketAddress(backend.host(), backend.port());
-    this.hostHeader = backend.authority();
+    this.hostHeader = new io.netty.util.AsciiString(backend.authority());
   }
 
   /** Returns true when {@code w} was queued: the caller bounds the wait. */
