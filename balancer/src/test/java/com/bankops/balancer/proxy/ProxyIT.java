@@ -383,6 +383,160 @@ class ProxyIT {
   }
 
   @Test
+  void aSlowClientHoldsBackTheBackendInsteadOfFillingTheProxysMemory() throws Exception {
+    // 96 MiB streamed by the backend to a client that stops reading: with backpressure the proxy
+    // stops reading the backend once the client's socket is full, so what it holds stays small
+    // (kernel socket buffers take some tens of MiB on each side; the proxy's own share must not)
+    start("proxy: {responseTimeoutMs: 30000}");
+    long total = 96L << 20;
+    try (ServerSocket streaming =
+        new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket s = streaming.accept()) {
+                  InputStream in = s.getInputStream();
+                  StringBuilder head = new StringBuilder();
+                  while (head.indexOf("\r\n\r\n") < 0) {
+                    int c = in.read();
+                    if (c < 0) {
+                      return;
+                    }
+                    head.append((char) c);
+                  }
+                  OutputStream out = s.getOutputStream();
+                  out.write(
+                      ("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n")
+                          .getBytes(StandardCharsets.US_ASCII));
+                  byte[] chunk = new byte[1 << 20];
+                  for (long sent = 0; sent < total; sent += chunk.length) {
+                    out.write(chunk);
+                  }
+                  out.flush();
+                } catch (Exception e) {
+                  // the test closed the client
+                }
+              },
+              "streaming-backend");
+      t.setDaemon(true);
+      t.start();
+      appliance
+          .membership()
+          .add(new Backend("big", PoolName.STABLE, "127.0.0.1", streaming.getLocalPort(), "1"));
+      var metric = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric();
+      long before = metric.usedDirectMemory() + metric.usedHeapMemory();
+      try (Socket client = new Socket("127.0.0.1", appliance.httpPort())) {
+        client.setReceiveBufferSize(64 * 1024);
+        client
+            .getOutputStream()
+            .write("GET /big HTTP/1.1\r\nHost: bank\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        Thread.sleep(2_500); // not reading: everything the proxy took in is still somewhere
+        long held = metric.usedDirectMemory() + metric.usedHeapMemory() - before;
+        assertThat(held)
+            .as("bytes the proxy holds for a client that does not read")
+            .isLessThan(16L << 20);
+        // then read it all: nothing was lost to the pause
+        InputStream in = client.getInputStream();
+        client.setSoTimeout(20_000);
+        StringBuilder head = new StringBuilder();
+        while (head.indexOf("\r\n\r\n") < 0) {
+          head.append((char) in.read());
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 200");
+        byte[] buf = new byte[1 << 16];
+        long got = 0;
+        int n;
+        while (got < total && (n = in.read(buf)) > 0) {
+          got += n;
+        }
+        assertThat(got).isEqualTo(total);
+      }
+    }
+  }
+
+  @Test
+  void aSlowBackendHoldsBackAStreamedUploadInsteadOfFillingTheProxysMemory() throws Exception {
+    // the other direction: a 96 MiB POST (no Idempotency-Key, so streamed) to a backend that
+    // stops reading
+    start("proxy: {responseTimeoutMs: 30000}\nhttp: {port: 0, maxBodyBytes: 209715200}");
+    long total = 96L << 20;
+    java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+    try (ServerSocket slow = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      slow.setReceiveBufferSize(64 * 1024);
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket s = slow.accept()) {
+                  InputStream in = s.getInputStream();
+                  StringBuilder head = new StringBuilder();
+                  while (head.indexOf("\r\n\r\n") < 0) {
+                    head.append((char) in.read());
+                  }
+                  resume.await(); // not reading the body for now
+                  byte[] buf = new byte[1 << 16];
+                  int n;
+                  while (received.get() < total && (n = in.read(buf)) > 0) {
+                    received.addAndGet(n);
+                  }
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                              .getBytes(StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                  // the test ended
+                }
+              },
+              "slow-reading-backend");
+      t.setDaemon(true);
+      t.start();
+      appliance
+          .membership()
+          .add(new Backend("slow-in", PoolName.STABLE, "127.0.0.1", slow.getLocalPort(), "1"));
+      var metric = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric();
+      long before = metric.usedDirectMemory() + metric.usedHeapMemory();
+      try (Socket client = new Socket("127.0.0.1", appliance.httpPort())) {
+        client.setSoTimeout(30_000);
+        OutputStream out = client.getOutputStream();
+        Thread writer =
+            new Thread(
+                () -> {
+                  try {
+                    out.write(
+                        ("POST /upload HTTP/1.1\r\nHost: bank\r\nContent-Length: "
+                                + total
+                                + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = new byte[1 << 20];
+                    for (long sent = 0; sent < total; sent += chunk.length) {
+                      out.write(chunk);
+                    }
+                    out.flush();
+                  } catch (java.io.IOException e) {
+                    // closed by the test
+                  }
+                },
+                "uploading-client");
+        writer.setDaemon(true);
+        writer.start();
+        Thread.sleep(2_500);
+        long held = metric.usedDirectMemory() + metric.usedHeapMemory() - before;
+        assertThat(held)
+            .as("bytes the proxy holds for a backend that does not read")
+            .isLessThan(16L << 20);
+        resume.countDown();
+        InputStream in = client.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (head.indexOf("\r\n\r\n") < 0) {
+          head.append((char) in.read());
+        }
+        assertThat(head.toString()).startsWith("HTTP/1.1 200");
+        assertThat(received.get()).as("the whole body reached the backend").isEqualTo(total);
+      }
+    }
+  }
+
+  @Test
   void noBackendAnswers503() throws Exception {
     start("");
     Reply r = get("/anything");
