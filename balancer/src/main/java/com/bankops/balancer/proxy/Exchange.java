@@ -3,7 +3,6 @@ package com.bankops.balancer.proxy;
 import com.bankops.balancer.pool.ClusterSnapshot;
 import com.bankops.balancer.pool.Member;
 import com.bankops.balancer.pool.PoolName;
-import com.bankops.balancer.pool.PoolSnapshot;
 import com.bankops.balancer.proxy.ProxyObserver.Outcome;
 import com.bankops.balancer.routing.FailureKind;
 import com.bankops.balancer.routing.RetryPolicy;
@@ -17,8 +16,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -72,23 +69,17 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   private final HttpServerRequest request;
   private final String requestId;
   private final PoolName pool;
-  // the pool attempts pick from: the chosen one, or STABLE once a canary failure fell back
-  private PoolName target;
-  private boolean fellBack;
   private final String newClientKey;
   private final boolean idempotencyKey;
   private final long startNanos;
   private final long contentLength;
   private final boolean streaming;
-  // backends tried so far: the first without a list (most exchanges make one attempt)
-  private String triedFirst;
-  private List<String> triedMore;
+  private final Attempts attempts;
   private long endNanos;
   private Buffer body;
   // the view the pool was chosen on; the first attempt picks from it, retries take a fresh one
   // (a backend may have been ejected or drained in between)
   private ClusterSnapshot firstSnapshot;
-  private int attempts;
   private int status;
   private String lastBackend = "-";
   private String lastVersion = "-";
@@ -107,7 +98,6 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
     this.request = request;
     this.requestId = requestId;
     this.pool = pool;
-    this.target = pool;
     this.newClientKey = newClientKey;
     this.startNanos = startNanos;
     this.contentLength = contentLength;
@@ -115,6 +105,8 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
     boolean retryable =
         RetryPolicy.IDEMPOTENT_METHODS.contains(request.method().name()) || idempotencyKey;
     this.streaming = contentLength > ctx.settings().bufferThresholdBytes() && !retryable;
+    this.attempts =
+        new Attempts(ctx.rules(), pool, request.method().name(), idempotencyKey, streaming);
   }
 
   void start() {
@@ -163,17 +155,11 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
   private void attempt() {
     ClusterSnapshot snapshot = firstSnapshot != null ? firstSnapshot : ctx.membership().snapshot();
     firstSnapshot = null;
-    PoolSnapshot candidates = snapshot.pool(target);
-    if (candidates.isEmpty() && target == PoolName.CANARY) {
-      candidates = snapshot.stable(); // an empty canary pool sends its share to stable
-    }
-    Member member = pick(candidates.candidates());
+    Member member = attempts.next(snapshot);
     if (member == null) {
-      finish(attempts == 0 ? ProxyError.NO_BACKEND : ProxyError.RETRY_EXHAUSTED, 0);
+      finish(attempts.count() == 0 ? ProxyError.NO_BACKEND : ProxyError.RETRY_EXHAUSTED, 0);
       return;
     }
-    attempts++;
-    markTried(member.id());
     lastBackend = member.id();
     lastVersion = member.backend().version();
     member.load().onStart();
@@ -195,26 +181,6 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
                 attemptFailed(member, attemptStart, ProxyError.classify(ar.cause()));
               }
             });
-  }
-
-  private Member pick(List<Member> members) {
-    if (members.isEmpty()) {
-      return null;
-    }
-    List<Member> choices = members;
-    if (triedFirst != null) {
-      choices = new ArrayList<>(members.size());
-      for (Member m : members) {
-        if (!wasTried(m.id())) {
-          choices.add(m);
-        }
-      }
-      if (choices.isEmpty()) {
-        return null;
-      }
-    }
-    int i = ctx.picker().pick(choices, ctx.nanoClock().getAsLong());
-    return i < 0 ? null : choices.get(i);
   }
 
   private void send(Member member, long attemptStart, HttpClientRequest upstream) {
@@ -262,7 +228,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
       Member member, long attemptStart, HttpClientRequest upstream, HttpClientResponse response) {
     int code = response.statusCode();
     FailureKind kind = code >= 500 ? FailureKind.ofServerError(code).orElse(null) : null;
-    if (kind != null && (mayFallBack(member, kind) || mayRetry(kind))) {
+    if (kind != null && attempts.mayTryAgain(member, kind, request.response().headWritten())) {
       response.body(); // read and drop, so the connection goes back to the pool
       attemptEnded(member, attemptStart, code, Outcome.SERVER_ERROR);
       attempt();
@@ -362,90 +328,11 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
           default -> Outcome.RESET;
         };
     attemptEnded(member, attemptStart, 0, outcome);
-    if (mayFallBack(member, kind) || mayRetry(kind)) {
+    if (attempts.mayTryAgain(member, kind, request.response().headWritten())) {
       attempt();
     } else {
       finish(ProxyError.forFailure(kind), 0);
     }
-  }
-
-  private boolean mayRetry(FailureKind kind) {
-    if (attempts >= ctx.settings().maxAttempts() || !untriedLeft()) {
-      return false;
-    }
-    boolean bytesSent = request.response().headWritten();
-    // A streamed body is gone once piped; only a connect failure left it unread.
-    if (streaming && kind != FailureKind.CONNECT_FAILED) {
-      return false;
-    }
-    if (!RetryPolicy.mayRetry(request.method().name(), idempotencyKey, kind, bytesSent)) {
-      return false;
-    }
-    return ctx.retryBudget().tryAcquireRetry();
-  }
-
-  /**
-   * The canary shield: on a failed canary attempt, switch this exchange to the stable pool for one
-   * more attempt, if the request may be resent and the budget allows. The failed attempt is still
-   * recorded against the canary backend by the caller's attemptEnded (its stats, the canary pool's
-   * histograms, outlier detection), so the rollout analysis and the kill switch see it as before.
-   */
-  private boolean mayFallBack(Member failed, FailureKind kind) {
-    if (fellBack
-        || failed.backend().pool() != PoolName.CANARY
-        || attempts >= ctx.settings().maxAttempts()) {
-      return false;
-    }
-    if (streaming && kind != FailureKind.CONNECT_FAILED) {
-      return false;
-    }
-    boolean bytesSent = request.response().headWritten();
-    if (!RetryPolicy.decideCanaryFallback(
-            ctx.settings().canaryFallback(),
-            request.method().name(),
-            idempotencyKey,
-            kind,
-            bytesSent)
-        .retry()) {
-      return false;
-    }
-    if (ctx.membership().snapshot().stable().candidates().isEmpty()
-        || !ctx.retryBudget().tryAcquireRetry()) {
-      return false;
-    }
-    fellBack = true;
-    target = PoolName.STABLE;
-    ctx.observer().canaryFellBack(failed);
-    return true;
-  }
-
-  private boolean untriedLeft() {
-    ClusterSnapshot snapshot = ctx.membership().snapshot();
-    PoolSnapshot p = snapshot.pool(target);
-    if (p.isEmpty() && target == PoolName.CANARY) {
-      p = snapshot.stable();
-    }
-    for (Member m : p.candidates()) {
-      if (!wasTried(m.id())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void markTried(String id) {
-    if (triedFirst == null) {
-      triedFirst = id;
-    } else {
-      if (triedMore == null) {
-        triedMore = new ArrayList<>(2);
-      }
-      triedMore.add(id);
-    }
-  }
-
-  private boolean wasTried(String id) {
-    return id.equals(triedFirst) || (triedMore != null && triedMore.contains(id));
   }
 
   private void attemptEnded(Member member, long attemptStart, int code, Outcome outcome) {
@@ -508,7 +395,7 @@ final class Exchange implements ProxyObserver.ExchangeRecord {
 
   @Override
   public int attempts() {
-    return attempts;
+    return attempts.count();
   }
 
   @Override

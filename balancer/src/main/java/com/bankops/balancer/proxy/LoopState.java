@@ -20,12 +20,12 @@ import java.util.random.RandomGenerator;
 final class LoopState {
   private final NettyDataPlane plane;
   private final EventLoop eventLoop;
-  private final Picker picker;
   private final RandomGenerator random;
   private final Bootstrap bootstrap;
   private final Map<Backend, UpstreamPool> pools = new IdentityHashMap<>();
   private final Set<InboundConnection> inbound = new HashSet<>();
   private final int maxPerBackend;
+  private final Attempts.Rules rules;
   // attempts awaiting their backend, least recently heard from first (an intrusive list, so
   // watching costs no allocation and no timer per attempt: one Netty timer per loop is armed for
   // the head's deadline)
@@ -45,12 +45,23 @@ final class LoopState {
       int maxWaiters) {
     this.plane = plane;
     this.eventLoop = eventLoop;
-    this.picker = picker;
     this.random = random;
     this.bootstrap = bootstrap;
     this.maxPerBackend = maxPerBackend;
     this.maxWaiters = maxWaiters;
     this.responseTimeoutNanos = plane.settings().responseTimeoutMs() * 1_000_000L;
+    this.rules =
+        new Attempts.Rules(
+            plane.settings(),
+            plane.membership(),
+            plane.retryBudget(),
+            plane.observer(),
+            picker,
+            plane.nanoClock());
+  }
+
+  Attempts.Rules rules() {
+    return rules;
   }
 
   /** Starts or renews the response timeout of {@code e}: it fires after that long of silence. */
@@ -123,10 +134,6 @@ final class LoopState {
 
   EventLoop eventLoop() {
     return eventLoop;
-  }
-
-  Picker picker() {
-    return picker;
   }
 
   RandomGenerator random() {

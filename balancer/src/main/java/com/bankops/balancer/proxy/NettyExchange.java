@@ -3,7 +3,6 @@ package com.bankops.balancer.proxy;
 import com.bankops.balancer.pool.ClusterSnapshot;
 import com.bankops.balancer.pool.Member;
 import com.bankops.balancer.pool.PoolName;
-import com.bankops.balancer.pool.PoolSnapshot;
 import com.bankops.balancer.proxy.ProxyObserver.Outcome;
 import com.bankops.balancer.routing.CanarySplit;
 import com.bankops.balancer.routing.FailureKind;
@@ -26,8 +25,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -75,8 +72,7 @@ final class NettyExchange
   private final long contentLength;
   private final boolean chunkedBody;
   private final boolean streaming;
-  private PoolName target;
-  private boolean fellBack;
+  private final Attempts attempts;
   private ClusterSnapshot firstSnapshot;
 
   // request body
@@ -107,9 +103,6 @@ final class NettyExchange
   private boolean closeAfter;
 
   // the record
-  private String triedFirst;
-  private List<String> triedMore;
-  private int attempts;
   private int status;
   private String lastBackend = "-";
   private String lastVersion = "-";
@@ -158,8 +151,8 @@ final class NettyExchange
       }
     }
     this.pool = chosen;
-    this.target = chosen;
     this.newClientKey = key;
+    this.attempts = new Attempts(loop.rules(), chosen, method, idempotencyKey, streaming);
   }
 
   void start() {
@@ -234,17 +227,11 @@ final class NettyExchange
     ClusterSnapshot snapshot =
         firstSnapshot != null ? firstSnapshot : plane.membership().snapshot();
     firstSnapshot = null;
-    PoolSnapshot candidates = snapshot.pool(target);
-    if (candidates.isEmpty() && target == PoolName.CANARY) {
-      candidates = snapshot.stable(); // an empty canary pool sends its share to stable
-    }
-    Member m = pick(candidates.candidates());
+    Member m = attempts.next(snapshot);
     if (m == null) {
-      finish(attempts == 0 ? ProxyError.NO_BACKEND : ProxyError.RETRY_EXHAUSTED);
+      finish(attempts.count() == 0 ? ProxyError.NO_BACKEND : ProxyError.RETRY_EXHAUSTED);
       return;
     }
-    attempts++;
-    markTried(m.id());
     member = m;
     lastBackend = m.id();
     lastVersion = m.backend().version();
@@ -259,26 +246,6 @@ final class NettyExchange
           loop.eventLoop()
               .schedule(this::waitTimedOut, settings.connectTimeoutMs(), TimeUnit.MILLISECONDS);
     }
-  }
-
-  private Member pick(List<Member> members) {
-    if (members.isEmpty()) {
-      return null;
-    }
-    List<Member> choices = members;
-    if (triedFirst != null) {
-      choices = new ArrayList<>(members.size());
-      for (Member m : members) {
-        if (!wasTried(m.id())) {
-          choices.add(m);
-        }
-      }
-      if (choices.isEmpty()) {
-        return null;
-      }
-    }
-    int i = loop.picker().pick(choices, loop.nanoTime());
-    return i < 0 ? null : choices.get(i);
   }
 
   @Override
@@ -465,7 +432,7 @@ final class NettyExchange
     loop.watch(this);
     response = head;
     FailureKind kind = code >= 500 ? FailureKind.ofServerError(code).orElse(null) : null;
-    if (kind != null && (mayFallBack(member, kind) || mayRetry(kind))) {
+    if (kind != null && attempts.mayTryAgain(member, kind, headWritten)) {
       dropping = true;
       dropCode = code;
       return;
@@ -624,7 +591,7 @@ final class NettyExchange
     exchangeEnded();
   }
 
-  // ---- retry rules: the same as Exchange's ----
+  // ---- failures ----
 
   private void attemptFailed(FailureKind kind) {
     Outcome outcome =
@@ -634,78 +601,11 @@ final class NettyExchange
           default -> Outcome.RESET;
         };
     attemptEnded(0, outcome);
-    if (mayFallBack(member, kind) || mayRetry(kind)) {
+    if (attempts.mayTryAgain(member, kind, headWritten)) {
       attempt();
     } else {
       finish(ProxyError.forFailure(kind));
     }
-  }
-
-  private boolean mayRetry(FailureKind kind) {
-    if (attempts >= settings.maxAttempts() || !untriedLeft()) {
-      return false;
-    }
-    // a streamed body is gone once sent; only a connect failure left it unsent
-    if (streaming && kind != FailureKind.CONNECT_FAILED) {
-      return false;
-    }
-    if (!RetryPolicy.mayRetry(method, idempotencyKey, kind, headWritten)) {
-      return false;
-    }
-    return plane.retryBudget().tryAcquireRetry();
-  }
-
-  private boolean mayFallBack(Member failed, FailureKind kind) {
-    if (fellBack
-        || failed.backend().pool() != PoolName.CANARY
-        || attempts >= settings.maxAttempts()) {
-      return false;
-    }
-    if (streaming && kind != FailureKind.CONNECT_FAILED) {
-      return false;
-    }
-    if (!RetryPolicy.decideCanaryFallback(
-            settings.canaryFallback(), method, idempotencyKey, kind, headWritten)
-        .retry()) {
-      return false;
-    }
-    if (plane.membership().snapshot().stable().candidates().isEmpty()
-        || !plane.retryBudget().tryAcquireRetry()) {
-      return false;
-    }
-    fellBack = true;
-    target = PoolName.STABLE;
-    plane.observer().canaryFellBack(failed);
-    return true;
-  }
-
-  private boolean untriedLeft() {
-    ClusterSnapshot snapshot = plane.membership().snapshot();
-    PoolSnapshot p = snapshot.pool(target);
-    if (p.isEmpty() && target == PoolName.CANARY) {
-      p = snapshot.stable();
-    }
-    for (Member m : p.candidates()) {
-      if (!wasTried(m.id())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void markTried(String id) {
-    if (triedFirst == null) {
-      triedFirst = id;
-    } else {
-      if (triedMore == null) {
-        triedMore = new ArrayList<>(2);
-      }
-      triedMore.add(id);
-    }
-  }
-
-  private boolean wasTried(String id) {
-    return id.equals(triedFirst) || (triedMore != null && triedMore.contains(id));
   }
 
   private void attemptEnded(int code, Outcome outcome) {
@@ -803,7 +703,7 @@ final class NettyExchange
 
   @Override
   public int attempts() {
-    return attempts;
+    return attempts.count();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package com.bankops.balancer.proxy;
 
 import com.bankops.balancer.pool.Membership;
-import com.bankops.balancer.routing.Picker;
 import com.bankops.balancer.routing.RetryBudget;
 import io.vertx.core.http.HttpClient;
 import java.util.function.LongSupplier;
@@ -14,10 +13,10 @@ import java.util.random.RandomGenerator;
 record ProxyContext(
     ProxySettings settings,
     Membership membership,
-    Picker picker,
     RetryBudget retryBudget,
     HttpClient client,
     ProxyObserver observer,
     LongSupplier nanoClock,
     RandomGenerator random,
-    Upstreams upstreams) {}
+    Upstreams upstreams,
+    Attempts.Rules rules) {}

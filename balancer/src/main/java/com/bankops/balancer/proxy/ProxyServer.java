@@ -99,17 +99,18 @@ public final class ProxyServer {
               .setHttp1MaxSize(Math.max(1, settings.maxConnectionsPerBackend() / instances))
               .setMaxWaitQueueSize(Math.max(0, settings.maxWaitQueue() / instances));
       client = vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
+      Picker picker = pickers.apply(random);
       ProxyContext ctx =
           new ProxyContext(
               settings,
               membership,
-              pickers.apply(random),
               retryBudget,
               client,
               observer,
               nanoClock,
               random,
-              new Upstreams(settings.connectTimeoutMs(), settings.responseTimeoutMs()));
+              new Upstreams(settings.connectTimeoutMs(), settings.responseTimeoutMs()),
+              new Attempts.Rules(settings, membership, retryBudget, observer, picker, nanoClock));
       HttpServerOptions serverOptions =
           new HttpServerOptions()
               .setHost(settings.host())
