@@ -119,11 +119,7 @@ final class NettyExchange
     this.startNanos = startNanos;
     this.method = request.method().name();
     HttpHeaders h = request.headers();
-    String id = h.get(X_REQUEST_ID);
-    if (id == null || id.isEmpty() || id.length() > 128) {
-      id = Long.toHexString(loop.random().nextLong() | Long.MIN_VALUE);
-    }
-    this.requestId = id;
+    this.requestId = ProxyHandler.requestId(h.get(X_REQUEST_ID), loop.random());
     this.contentLength = ProxyHandler.contentLength(h.get(HttpHeaderNames.CONTENT_LENGTH));
     this.chunkedBody = contentLength < 0 && HttpUtil.isTransferEncodingChunked(request);
     this.keepAlive = HttpUtil.isKeepAlive(request);
@@ -139,16 +135,12 @@ final class NettyExchange
             : null;
     String key = null;
     if (chosen == null) {
-      chosen = PoolName.STABLE;
       String k = ProxyHandler.clientKey(h.get(X_CLIENT_ID), h.get(HttpHeaderNames.COOKIE));
       if (k == null) {
         k = CanarySplit.newClientKey(loop.random());
         key = k;
       }
-      int share = snapshot.canaryBasisPoints();
-      if (share > 0 && CanarySplit.inCanary(CanarySplit.bucketOf(k), share)) {
-        chosen = PoolName.CANARY;
-      }
+      chosen = ProxyHandler.poolOf(k, snapshot.canaryBasisPoints());
     }
     this.pool = chosen;
     this.newClientKey = key;

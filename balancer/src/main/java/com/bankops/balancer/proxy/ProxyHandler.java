@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Locale;
+import java.util.random.RandomGenerator;
 
 /**
  * Entry of the data plane: checks limits, assigns the request id, chooses the pool, and hands the
@@ -32,10 +33,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     long start = ctx.nanoClock().getAsLong();
-    String requestId = request.getHeader(Exchange.X_REQUEST_ID);
-    if (requestId == null || requestId.isEmpty() || requestId.length() > 128) {
-      requestId = Long.toHexString(ctx.random().nextLong() | Long.MIN_VALUE);
-    }
+    String requestId = requestId(request.getHeader(Exchange.X_REQUEST_ID), ctx.random());
     long contentLength = contentLength(request);
     if (contentLength > ctx.settings().maxBodyBytes()) {
       ProxyError.BODY_TOO_LARGE.reply(request.response(), requestId);
@@ -45,18 +43,30 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     String newKey = null;
     PoolName pool = overridden(request);
     if (pool == null) {
-      pool = PoolName.STABLE;
-      int share = snapshot.canaryBasisPoints();
       String key = clientKey(request);
       if (key == null) {
         key = CanarySplit.newClientKey(ctx.random());
         newKey = key;
       }
-      if (share > 0 && CanarySplit.inCanary(CanarySplit.bucketOf(key), share)) {
-        pool = PoolName.CANARY;
-      }
+      pool = poolOf(key, snapshot.canaryBasisPoints());
     }
     new Exchange(ctx, request, requestId, pool, newKey, start, contentLength, snapshot).start();
+  }
+
+  /** The client's request id if it is usable, else a new one. */
+  static String requestId(String given, RandomGenerator random) {
+    if (given == null || given.isEmpty() || given.length() > 128) {
+      return Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+    }
+    return given;
+  }
+
+  /** The pool of a client key: its bucket below the canary share (basis points) is the canary. */
+  static PoolName poolOf(String clientKey, int canaryBasisPoints) {
+    return canaryBasisPoints > 0
+            && CanarySplit.inCanary(CanarySplit.bucketOf(clientKey), canaryBasisPoints)
+        ? PoolName.CANARY
+        : PoolName.STABLE;
   }
 
   private PoolName overridden(HttpServerRequest request) {
