@@ -55,7 +55,7 @@ public final class Appliance implements ControlPlane {
   private final ProxyMetrics metrics;
   private final Notifier notifier; // null when notifications are disabled
   private volatile boolean listening;
-  private int httpPort;
+  private volatile int httpPort;
   // stops the data plane (either engine); null until it listens
   private java.util.function.Supplier<Future<Void>> proxyStop;
   private long ticker = -1;
@@ -119,8 +119,10 @@ public final class Appliance implements ControlPlane {
                     new Backend(
                         b.host() + ":" + b.port(), b.pool(), b.host(), b.port(), b.version())));
     ProxySettings settings = proxySettings(config);
-    if (settings.port() == 0) {
-      // every event loop must bind the same port; choose one free port for all of them
+    boolean netty = config.proxy().engine() == ProxyConfig.Engine.NETTY;
+    if (settings.port() == 0 && !netty) {
+      // every vertx verticle must bind the same port; choose one free port for all of them (the
+      // netty engine binds once and reports the port the kernel gave it)
       settings = settings.withPort(freePort(settings.host()));
     }
     httpPort = settings.port();
@@ -133,7 +135,7 @@ public final class Appliance implements ControlPlane {
     String picker = config.routing().picker().wire();
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     Future<Void> started;
-    if (config.proxy().engine() == ProxyConfig.Engine.NETTY) {
+    if (netty) {
       started =
           NettyDataPlane.start(
                   vertx,
@@ -148,25 +150,12 @@ public final class Appliance implements ControlPlane {
               .map(
                   plane -> {
                     proxyStop = plane::stop;
+                    httpPort = plane.port();
                     return null;
                   });
     } else {
-      started =
-          ProxyServer.deploy(
-                  vertx,
-                  settings,
-                  membership,
-                  random -> Pickers.byName(picker, random),
-                  budget,
-                  metrics,
-                  nanoClock,
-                  instances,
-                  System.nanoTime())
-              .map(
-                  id -> {
-                    proxyStop = () -> vertx.undeploy(id);
-                    return null;
-                  });
+      boolean portChosenHere = config.http().port() == 0;
+      started = deployVertxEngine(settings, picker, budget, instances, portChosenHere ? 3 : 0);
     }
     return started
         .map(
@@ -175,6 +164,49 @@ public final class Appliance implements ControlPlane {
               return (Void) null;
             })
         .compose(v -> onControlContext(this::startControlLoops));
+  }
+
+  /**
+   * The vertx engine: every verticle binds the port chosen beforehand, which another process may
+   * take in between; when the port was ours to choose, a bind failure is retried with another.
+   */
+  private Future<Void> deployVertxEngine(
+      ProxySettings settings, String picker, RetryBudget budget, int instances, int retries) {
+    return ProxyServer.deploy(
+            vertx,
+            settings,
+            membership,
+            random -> Pickers.byName(picker, random),
+            budget,
+            metrics,
+            nanoClock,
+            instances,
+            System.nanoTime())
+        .<Void>map(
+            id -> {
+              proxyStop = () -> vertx.undeploy(id);
+              return null;
+            })
+        .recover(
+            t -> {
+              if (retries <= 0 || !portTaken(t)) {
+                return Future.failedFuture(t);
+              }
+              ProxySettings next = settings.withPort(freePort(settings.host()));
+              httpPort = next.port();
+              return deployVertxEngine(next, picker, budget, instances, retries - 1);
+            });
+  }
+
+  /** A bind that failed because the port is in use (NIO: BindException; epoll: its own error). */
+  private static boolean portTaken(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.net.BindException
+          || (c.getMessage() != null && c.getMessage().contains("Address already in use"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Future<Void> onControlContext(Runnable r) {

@@ -44,6 +44,7 @@ final class ConfigLoader {
     m.put("BANKOPS_K8S_IMAGE", "runtime.kubernetes.image");
     m.put("BANKOPS_K8S_DEPLOYMENT_PREFIX", "runtime.kubernetes.deploymentPrefix");
     m.put("BANKOPS_ACCESS_LOG", "http.accessLog");
+    m.put("BANKOPS_PROXY_ENGINE", "proxy.engine");
     m.put("BANKOPS_NOTIFICATIONS_ENABLED", "notifications.enabled");
     m.put("BANKOPS_SMTP_ENABLED", "notifications.email.enabled");
     m.put("BANKOPS_SMTP_HOST", "notifications.email.host");

@@ -274,6 +274,11 @@ public final class NettyDataPlane {
     return closing;
   }
 
+  /** The port the data plane listens on (the kernel's choice when configured as 0). */
+  public int port() {
+    return ((java.net.InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
   void connectionOpened() {
     connections.incrementAndGet();
   }

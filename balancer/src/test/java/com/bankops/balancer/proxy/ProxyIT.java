@@ -49,6 +49,11 @@ class ProxyIT {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
+  /** Environment overrides of every appliance a test starts: none, so the default engine. */
+  Map<String, String> env() {
+    return Map.of();
+  }
+
   private Appliance start(String yaml) throws Exception {
     // tests name whole sections; the defaults fill in what a section leaves out
     String base = "";
@@ -58,7 +63,7 @@ class ProxyIT {
     if (!yaml.contains("routing:")) {
       base += "routing: {slowStartMs: 0}\n";
     }
-    ApplianceConfig config = ApplianceConfig.fromYaml(base + "admin: {port: 0}\n" + yaml, Map.of());
+    ApplianceConfig config = ApplianceConfig.fromYaml(base + "admin: {port: 0}\n" + yaml, env());
     applianceVertx = Vertx.vertx();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     appliance =
