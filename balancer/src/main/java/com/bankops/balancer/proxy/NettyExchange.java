@@ -98,7 +98,7 @@ final class NettyExchange
   private boolean interim; // a 1xx answer is being skipped
   private boolean dropping; // reading and dropping a 5xx that will be retried
   private int dropCode;
-  private HttpResponse response;
+  private boolean upstreamKeepAlive; // the backend's answer lets its connection be reused
   private boolean headWritten;
   private boolean closeAfter;
 
@@ -422,7 +422,8 @@ final class NettyExchange
     }
     lastProgressNanos = loop.nanoTime();
     loop.watch(this);
-    response = head;
+    // read before the hop-by-hop headers are stripped below: Connection: close is one of them
+    upstreamKeepAlive = HttpUtil.isKeepAlive(head);
     FailureKind kind = code >= 500 ? FailureKind.ofServerError(code).orElse(null) : null;
     if (kind != null && attempts.mayTryAgain(member, kind, headWritten)) {
       dropping = true;
@@ -511,7 +512,7 @@ final class NettyExchange
 
   /** The backend connection may carry another request: read to the end, kept alive, sent whole. */
   private boolean reusable() {
-    return HttpUtil.isKeepAlive(response) && (!streaming || requestComplete);
+    return upstreamKeepAlive && (!streaming || requestComplete);
   }
 
   @Override

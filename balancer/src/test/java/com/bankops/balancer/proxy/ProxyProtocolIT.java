@@ -509,6 +509,30 @@ class ProxyProtocolIT {
   }
 
   @BothEngines
+  void aConnectionTheBackendSaidCloseOnIsNeverReusedEvenBeforeItCloses(String engine)
+      throws Exception {
+    start(engine);
+    WireBackend b =
+        backend(
+            (req, nth, out) -> {
+              Wire.writeResponse(
+                  out,
+                  "HTTP/1.1 200 OK",
+                  "Connection: close\r\n",
+                  "ok".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              out.flush();
+              Thread.sleep(300); // said close, closes later: the socket is still open meanwhile
+              return false;
+            });
+    WireClient c = client();
+    for (int i = 0; i < 3; i++) {
+      Wire.Response r = c.get("/said-close?i=" + i);
+      assertThat(r.status()).as("request %d", i).isEqualTo(200);
+    }
+    assertThat(b.connectionsUsed()).as("one connection per request").isEqualTo(3);
+  }
+
+  @BothEngines
   void aBackendClosingIdleConnectionsUnannouncedLosesNoRequest(String engine) throws Exception {
     start(engine);
     WireBackend b =
