@@ -96,6 +96,23 @@ class ApplianceConfigTest {
   }
 
   @Test
+  void proxyEngineComesFromTheEnvironmentAndAWrongOneIsNamed() {
+    assertThat(
+            ApplianceConfig.fromYaml("", Map.of("BANKOPS_PROXY_ENGINE", "vertx")).proxy().engine())
+        .isEqualTo(ProxyConfig.Engine.VERTX);
+    assertThat(ApplianceConfig.fromYaml("", Map.of()).proxy().engine())
+        .isEqualTo(ProxyConfig.Engine.NETTY);
+    assertThatThrownBy(() -> ApplianceConfig.fromYaml("", Map.of("BANKOPS_PROXY_ENGINE", "envoy")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .containsExactly(
+                        "proxy.engine: \"envoy\" (expected one of: netty, vertx)"
+                            + " [from BANKOPS_PROXY_ENGINE]"));
+  }
+
+  @Test
   void blankEnvironmentValuesAreIgnored() {
     ApplianceConfig c =
         ApplianceConfig.fromYaml("", Map.of("BANKOPS_HTTP_PORT", " ", "BANKOPS_ADMIN_TOKEN", ""));
