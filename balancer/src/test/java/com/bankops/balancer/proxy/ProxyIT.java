@@ -126,6 +126,13 @@ class ProxyIT {
             java.net.http.HttpResponse.BodyHandlers.ofString()));
   }
 
+  private java.util.concurrent.CompletableFuture<Reply> getAsync(String uri) {
+    return JDK.sendAsync(
+            request(HttpMethod.GET, uri, Map.of(), null),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .thenApply(ProxyIT::reply);
+  }
+
   private Reply get(String uri) throws Exception {
     return call(HttpMethod.GET, uri, Map.of(), null);
   }
@@ -213,11 +220,7 @@ class ProxyIT {
     backend("slow", PoolName.STABLE);
     List<java.util.concurrent.CompletableFuture<Reply>> inFlight = new ArrayList<>();
     for (int i = 0; i < 24; i++) {
-      inFlight.add(
-          JDK.sendAsync(
-                  request(HttpMethod.GET, "/slow?ms=800", Map.of(), null),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .thenApply(ProxyIT::reply));
+      inFlight.add(getAsync("/slow?ms=800"));
     }
     // while the connections are busy, the waiting requests are the pool's queue depth
     org.awaitility.Awaitility.await()
@@ -247,37 +250,17 @@ class ProxyIT {
   void aBackendThatStallsMidBodyIsCutOffAfterTheResponseTimeout() throws Exception {
     // the response timeout is an idle timeout: it also covers a body that stops coming
     start("proxy: {responseTimeoutMs: 400}");
-    try (ServerSocket stalling =
-        new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      Thread t =
-          new Thread(
-              () -> {
-                try (Socket s = stalling.accept()) {
-                  InputStream in = s.getInputStream();
-                  StringBuilder head = new StringBuilder();
-                  while (head.indexOf("\r\n\r\n") < 0) {
-                    int c = in.read();
-                    if (c < 0) {
-                      return;
-                    }
-                    head.append((char) c);
-                  }
-                  OutputStream out = s.getOutputStream();
-                  out.write(
-                      "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"
-                          .getBytes(StandardCharsets.US_ASCII));
-                  out.flush();
-                  Thread.sleep(5_000); // 90 bytes never come
-                } catch (Exception e) {
-                  // closed by the proxy or the test
-                }
-              },
-              "stalling-backend");
-      t.setDaemon(true);
-      t.start();
+    try (WireBackend stalling =
+        new WireBackend(
+            (req, nth, out) -> {
+              out.write(Wire.ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"));
+              out.flush();
+              Thread.sleep(5_000); // 90 bytes never come
+              return false;
+            })) {
       appliance
           .membership()
-          .add(new Backend("stall", PoolName.STABLE, "127.0.0.1", stalling.getLocalPort(), "1"));
+          .add(new Backend("stall", PoolName.STABLE, "127.0.0.1", stalling.port(), "1"));
       long started = System.nanoTime();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> get("/stall"))
           .as("a truncated body must not look complete")
@@ -293,11 +276,7 @@ class ProxyIT {
   void stoppingLetsAnInFlightRequestFinishAndRefusesNewConnections() throws Exception {
     start("");
     TestBackend b = backend("slow", PoolName.STABLE);
-    var pending =
-        JDK.sendAsync(
-                request(HttpMethod.GET, "/slow?ms=600", Map.of(), null),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
-            .thenApply(ProxyIT::reply);
+    var pending = getAsync("/slow?ms=600");
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(5))
         .until(() -> b.hits.get() > 0);
@@ -325,11 +304,7 @@ class ProxyIT {
     backend("slow", PoolName.STABLE);
     List<java.util.concurrent.CompletableFuture<Reply>> inFlight = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      inFlight.add(
-          JDK.sendAsync(
-                  request(HttpMethod.GET, "/slow?ms=1500", Map.of(), null),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .thenApply(ProxyIT::reply));
+      inFlight.add(getAsync("/slow?ms=1500"));
     }
     int overloaded = 0;
     for (var f : inFlight) {
@@ -394,40 +369,19 @@ class ProxyIT {
     // (kernel socket buffers take some tens of MiB on each side; the proxy's own share must not)
     start("proxy: {responseTimeoutMs: 30000}");
     long total = 96L << 20;
-    try (ServerSocket streaming =
-        new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      Thread t =
-          new Thread(
-              () -> {
-                try (Socket s = streaming.accept()) {
-                  InputStream in = s.getInputStream();
-                  StringBuilder head = new StringBuilder();
-                  while (head.indexOf("\r\n\r\n") < 0) {
-                    int c = in.read();
-                    if (c < 0) {
-                      return;
-                    }
-                    head.append((char) c);
-                  }
-                  OutputStream out = s.getOutputStream();
-                  out.write(
-                      ("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n")
-                          .getBytes(StandardCharsets.US_ASCII));
-                  byte[] chunk = new byte[1 << 20];
-                  for (long sent = 0; sent < total; sent += chunk.length) {
-                    out.write(chunk);
-                  }
-                  out.flush();
-                } catch (Exception e) {
-                  // the test closed the client
-                }
-              },
-              "streaming-backend");
-      t.setDaemon(true);
-      t.start();
+    try (WireBackend streaming =
+        new WireBackend(
+            (req, nth, out) -> {
+              out.write(Wire.ascii("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n"));
+              byte[] chunk = new byte[1 << 20];
+              for (long sent = 0; sent < total; sent += chunk.length) {
+                out.write(chunk);
+              }
+              return false;
+            })) {
       appliance
           .membership()
-          .add(new Backend("big", PoolName.STABLE, "127.0.0.1", streaming.getLocalPort(), "1"));
+          .add(new Backend("big", PoolName.STABLE, "127.0.0.1", streaming.port(), "1"));
       var metric = io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric();
       long before = metric.usedDirectMemory() + metric.usedHeapMemory();
       try (Socket client = new Socket("127.0.0.1", appliance.httpPort())) {
@@ -443,11 +397,7 @@ class ProxyIT {
         // then read it all: nothing was lost to the pause
         InputStream in = client.getInputStream();
         client.setSoTimeout(20_000);
-        StringBuilder head = new StringBuilder();
-        while (head.indexOf("\r\n\r\n") < 0) {
-          head.append((char) in.read());
-        }
-        assertThat(head.toString()).startsWith("HTTP/1.1 200");
+        assertThat(Wire.readHead(in).startLine()).startsWith("HTTP/1.1 200");
         byte[] buf = new byte[1 << 16];
         long got = 0;
         int n;
@@ -474,11 +424,8 @@ class ProxyIT {
               () -> {
                 try (Socket s = slow.accept()) {
                   InputStream in = s.getInputStream();
-                  StringBuilder head = new StringBuilder();
-                  while (head.indexOf("\r\n\r\n") < 0) {
-                    head.append((char) in.read());
-                  }
-                  resume.await(); // not reading the body for now
+                  Wire.readHead(in); // the body stays unread
+                  resume.await();
                   byte[] buf = new byte[1 << 16];
                   int n;
                   while (received.get() < total && (n = in.read(buf)) > 0) {
@@ -530,12 +477,7 @@ class ProxyIT {
             .as("bytes the proxy holds for a backend that does not read")
             .isLessThan(16L << 20);
         resume.countDown();
-        InputStream in = client.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (head.indexOf("\r\n\r\n") < 0) {
-          head.append((char) in.read());
-        }
-        assertThat(head.toString()).startsWith("HTTP/1.1 200");
+        assertThat(Wire.readHead(client.getInputStream()).startLine()).startsWith("HTTP/1.1 200");
         assertThat(received.get()).as("the whole body reached the backend").isEqualTo(total);
       }
     }
@@ -915,11 +857,7 @@ class ProxyIT {
       appliance.membership().add(new Backend("raw", PoolName.STABLE, "127.0.0.1", raw.port(), "1"));
       List<java.util.concurrent.CompletableFuture<Reply>> replies = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        replies.add(
-            JDK.sendAsync(
-                    request(HttpMethod.GET, "/p" + i, Map.of(), null),
-                    java.net.http.HttpResponse.BodyHandlers.ofString())
-                .thenApply(ProxyIT::reply));
+        replies.add(getAsync("/p" + i));
       }
       for (var r : replies) {
         Reply reply = r.get(20, TimeUnit.SECONDS);
