@@ -20,6 +20,7 @@ source "$ROOT/scripts/lib/demo-instance.sh"
 BASE="${CANARY_CHECK_BASE_PORT:-34600}"
 passed=0
 failed=0
+failed_names=()
 check() { # NAME COMMAND...
   local name="$1"
   shift
@@ -28,10 +29,13 @@ check() { # NAME COMMAND...
     echo "  ok   $name"
   else
     failed=$((failed + 1))
+    failed_names+=("$name")
     echo "  FAIL $name"
   fi
 }
 finish() {
+  # repeated after the logs' tails, so that a shortened CI output still names them
+  for n in "${failed_names[@]}"; do echo "  FAILED: $n"; done
   echo "ansible-canary: $passed passed, $failed failed"
   [[ "$failed" == 0 ]]
 }

@@ -209,22 +209,26 @@ class ProxyIT {
 
   @Test
   void fullQueueAnswers503WithRetryAfter() throws Exception {
-    // one connection and one queued request per event loop
+    // one connection and one queued request per event loop; a queued wait ends at the connect
+    // timeout, so that is longer than the backend's answer
     int loops = Runtime.getRuntime().availableProcessors();
     start(
         "proxy: {maxConnectionsPerBackend: "
             + loops
             + ", maxWaitQueue: "
             + loops
-            + ", responseTimeoutMs: 5000}");
+            + ", responseTimeoutMs: 5000, connectTimeoutMs: 5000}");
     backend("slow", PoolName.STABLE);
     List<java.util.concurrent.CompletableFuture<Reply>> inFlight = new ArrayList<>();
     for (int i = 0; i < 24; i++) {
-      inFlight.add(getAsync("/slow?ms=800"));
+      inFlight.add(getAsync("/slow?ms=2500"));
     }
-    // while the connections are busy, the waiting requests are the pool's queue depth
+    // while the connections are busy, the waiting requests are the pool's queue depth; the
+    // backend's 2.5 s keep the queue visible long enough for a loaded CI machine (0.8 s once
+    // slipped between two polls)
     org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(5))
+        .atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(20))
         .until(() -> appliance.membership().snapshot().member("slow").orElseThrow().queued() > 0);
     int busy = 0;
     int ok = 0;
