@@ -34,6 +34,7 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
   private LoopState loop;
   private Channel channel;
   private ChannelHandlerContext ctx; // writes start here: the encoder is the next outbound handler
+  private ChannelHandlerContext rawCtx; // bytes written here skip the encoder
   private String peer = "unknown";
   private NettyExchange current;
   private boolean requestOpen; // the current exchange still receives its request's body
@@ -51,6 +52,7 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    rawCtx = ctx.pipeline().context(encoder);
     channel = ctx.channel();
     loop = plane.loop(channel.eventLoop());
     if (channel.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
@@ -284,6 +286,11 @@ final class InboundConnection extends ChannelInboundHandlerAdapter {
 
   ChannelHandlerContext ctx() {
     return ctx;
+  }
+
+  /** For a forwarded answer's bytes (head and body as built by the exchange): past the encoder. */
+  ChannelHandlerContext rawCtx() {
+    return rawCtx;
   }
 
   String peer() {

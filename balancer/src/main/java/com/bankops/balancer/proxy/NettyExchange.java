@@ -8,22 +8,22 @@ import com.bankops.balancer.routing.CanarySplit;
 import com.bankops.balancer.routing.FailureKind;
 import com.bankops.balancer.routing.RetryPolicy;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +55,13 @@ final class NettyExchange
   private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
   private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
   private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] X_REQUEST_ID_LINE = ascii("x-request-id: ");
+  private static final byte[] SET_COOKIE_LINE = ascii("set-cookie: ");
+  private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
+  private static final byte[] CLOSE_LINE = ascii("connection: close\r\n");
+  private static final byte[] KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
+  private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
 
   private final InboundConnection inbound;
   private final LoopState loop;
@@ -95,10 +102,9 @@ final class NettyExchange
   boolean watched;
   NettyExchange watchPrev;
   NettyExchange watchNext;
-  private boolean interim; // a 1xx answer is being skipped
   private boolean dropping; // reading and dropping a 5xx that will be retried
   private int dropCode;
-  private boolean upstreamKeepAlive; // the backend's answer lets its connection be reused
+  private boolean rechunk; // the backend's body ends at its close: chunked for the client
   private boolean headWritten;
   private boolean closeAfter;
 
@@ -292,6 +298,7 @@ final class NettyExchange
       headersPrepared = true;
     }
     h.set(HttpHeaderNames.HOST, upstream.hostHeader);
+    c.parser.expect(request.method().equals(HttpMethod.HEAD), clientHttp10);
     ch.write(request, ch.voidPromise());
     if (streaming) {
       HttpContent piece;
@@ -414,16 +421,10 @@ final class NettyExchange
   // ---- the backend's answer ----
 
   @Override
-  public void upstreamHead(HttpResponse head) {
-    int code = head.status().code();
-    if (code < 200) {
-      interim = true; // 1xx: not for the client (Expect was not forwarded)
-      return;
-    }
+  public void upstreamHead(ResponseParser.Head head) {
+    int code = head.status();
     lastProgressNanos = loop.nanoTime();
     loop.watch(this);
-    // read before the hop-by-hop headers are stripped below: Connection: close is one of them
-    upstreamKeepAlive = HttpUtil.isKeepAlive(head);
     FailureKind kind = code >= 500 ? FailureKind.ofServerError(code).orElse(null) : null;
     if (kind != null && attempts.mayTryAgain(member, kind, headWritten)) {
       dropping = true;
@@ -431,65 +432,73 @@ final class NettyExchange
       return;
     }
     status = code;
-    HttpHeaders h = head.headers();
-    HopByHop.strip(h, STRIP_RESPONSE);
-    h.add(X_REQUEST_ID, requestId); // the backend's was stripped
-    if (newClientKey != null) {
-      h.add(HttpHeaderNames.SET_COOKIE, ProxyHandler.canaryCookieAscii(newClientKey));
-    }
     boolean bodyAllowed = code != 204 && code != 304 && !request.method().equals(HttpMethod.HEAD);
-    if (bodyAllowed && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+    rechunk = false;
+    if (bodyAllowed && !head.hasContentLength() && !head.chunkedOnTheWire()) {
       if (clientHttp10) {
         closeAfter = true; // no chunked coding in HTTP/1.0: the close ends the body
       } else {
-        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        rechunk = true; // a body that ends at the backend's close goes on chunked
       }
     }
     if (!keepAlive || closeAfter || plane.closing()) {
       closeAfter = true;
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (clientHttp10) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    head.setProtocolVersion(HttpVersion.HTTP_1_1);
+    ChannelHandlerContext out = inbound.rawCtx();
+    ByteBuf h = out.alloc().directBuffer(head.keptBound() + 160 + requestId.length());
+    head.writeKept(h); // the backend's lines, hop-by-hop and X-Request-Id left out
+    h.writeBytes(X_REQUEST_ID_LINE);
+    h.writeCharSequence(requestId, StandardCharsets.ISO_8859_1);
+    h.writeBytes(CRLF);
+    if (newClientKey != null) {
+      h.writeBytes(SET_COOKIE_LINE);
+      h.writeCharSequence(
+          ProxyHandler.canaryCookieAscii(newClientKey), StandardCharsets.ISO_8859_1);
+      h.writeBytes(CRLF);
+    }
+    if (rechunk) {
+      h.writeBytes(CHUNKED_LINE);
+    }
+    if (closeAfter) {
+      h.writeBytes(CLOSE_LINE);
+    } else if (clientHttp10) {
+      h.writeBytes(KEEP_ALIVE_LINE);
+    }
+    h.writeBytes(CRLF);
     headWritten = true;
-    ChannelHandlerContext out = inbound.ctx();
-    out.write(head, out.voidPromise());
+    out.write(h, out.voidPromise());
   }
 
   @Override
-  public void upstreamContent(HttpContent content) {
-    boolean last = content instanceof LastHttpContent;
+  public void upstreamBody(ByteBuf piece, boolean last) {
     if (!last) {
       lastProgressNanos = loop.nanoTime();
       loop.watch(this);
     }
-    if (interim) {
-      content.release();
-      interim = !last;
-      return;
-    }
     if (dropping) {
-      content.release();
+      piece.release();
       if (last) {
         dropping = false;
         cancelTimer();
         UpstreamConnection used = conn;
         conn = null;
-        upstream.release(used, reusable());
+        upstream.release(used, reusable(used));
         attemptEnded(dropCode, Outcome.SERVER_ERROR);
         attempt();
       }
       return;
     }
     if (done || !headWritten) {
-      content.release();
+      piece.release();
       return;
     }
-    bytesOut += content.content().readableBytes();
-    ChannelHandlerContext out = inbound.ctx();
+    bytesOut += piece.readableBytes();
+    if (rechunk) {
+      piece = chunked(piece, last);
+    }
+    ChannelHandlerContext out = inbound.rawCtx();
     if (!last) {
-      out.write(content, out.voidPromise());
+      out.write(piece, out.voidPromise());
       if (!out.channel().isWritable()) {
         conn.channel.config().setAutoRead(false); // resumed by clientWritable
       }
@@ -498,27 +507,44 @@ final class NettyExchange
     cancelTimer();
     UpstreamConnection used = conn;
     conn = null;
-    upstream.release(used, reusable());
+    upstream.release(used, reusable(used));
     attemptEnded(status, status >= 500 ? Outcome.SERVER_ERROR : Outcome.RESPONDED);
     boolean keep = !closeAfter && !plane.closing();
     if (keep) {
-      out.writeAndFlush(content, out.voidPromise());
+      out.writeAndFlush(piece, out.voidPromise());
     } else {
-      out.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
+      out.writeAndFlush(piece).addListener(ChannelFutureListener.CLOSE);
     }
     exchangeEnded();
     inbound.exchangeDone(keep);
   }
 
+  /** A piece of a body that had no framing, framed as one chunk (the last adds the end). */
+  private static ByteBuf chunked(ByteBuf piece, boolean last) {
+    int n = piece.readableBytes();
+    ByteBuf framed = Unpooled.buffer(n + 24);
+    if (n > 0) {
+      framed.writeCharSequence(Integer.toHexString(n), StandardCharsets.US_ASCII);
+      framed.writeBytes(CRLF);
+      framed.writeBytes(piece);
+      framed.writeBytes(CRLF);
+    }
+    piece.release();
+    if (last) {
+      framed.writeBytes(LAST_CHUNK);
+    }
+    return framed;
+  }
+
   /** The backend connection may carry another request: read to the end, kept alive, sent whole. */
-  private boolean reusable() {
-    return upstreamKeepAlive && (!streaming || requestComplete);
+  private boolean reusable(UpstreamConnection c) {
+    return c.parser.reusable() && (!streaming || requestComplete);
   }
 
   @Override
   public void upstreamReadComplete() {
     if (headWritten && !done) {
-      inbound.ctx().flush();
+      inbound.rawCtx().flush();
     }
   }
 
@@ -544,7 +570,6 @@ final class NettyExchange
     if (done) {
       return;
     }
-    interim = false;
     if (dropping) {
       dropping = false;
       attemptEnded(dropCode, Outcome.SERVER_ERROR);
@@ -655,6 +680,10 @@ final class NettyExchange
       }
     }
     plane.observer().exchangeEnded(this);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   // ---- ProxyObserver.ExchangeRecord, read during exchangeEnded ----

@@ -1,24 +1,25 @@
 package com.bankops.balancer.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * One pooled HTTP/1.1 connection to a backend (netty engine), last handler of its pipeline. It
- * hands what it decodes to the exchange that holds it; an idle connection has no listener, and
- * anything it receives then (a late answer, a stray byte) closes it.
+ * One pooled HTTP/1.1 connection to a backend (netty engine), last handler of its pipeline:
+ * requests go out through Netty's encoder, answers come in as bytes that its {@link ResponseParser}
+ * frames for the exchange holding the connection. An idle connection has no listener, and anything
+ * it receives then (a late answer, a stray byte) closes it.
  */
-final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+final class UpstreamConnection extends ChannelInboundHandlerAdapter implements ResponseParser.Sink {
   /** The exchange using a connection. All calls run on the connection's event loop. */
   interface Listener {
-    void upstreamHead(HttpResponse head);
+    /** A final answer's head, valid during the call only. */
+    void upstreamHead(ResponseParser.Head head);
 
-    /** A piece of the body, the last one a {@link io.netty.handler.codec.http.LastHttpContent}. */
-    void upstreamContent(HttpContent content);
+    /** A piece of the body, owned by the listener; the last one comes with {@code last}. */
+    void upstreamBody(ByteBuf piece, boolean last);
 
     void upstreamReadComplete();
 
@@ -29,6 +30,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   }
 
   final UpstreamPool pool;
+  final ResponseParser parser = new ResponseParser(this);
   Channel channel;
   ChannelHandlerContext ctx; // writes start here: the codec is the next outbound handler
   Listener listener;
@@ -52,20 +54,29 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    if (msg instanceof HttpResponse head) {
-      if (head.decoderResult().isFailure()) {
+    if (!(msg instanceof ByteBuf in) || !parser.feed(in)) {
+      if (!(msg instanceof ByteBuf)) {
         ReferenceCountUtil.release(msg);
-        ctx.close();
-        return;
       }
+      ctx.close(); // malformed, or more than was asked for: channelInactive tells the listener
+    }
+  }
+
+  @Override
+  public void head(ResponseParser.Head head) {
+    Listener l = listener;
+    if (l != null) {
       l.upstreamHead(head);
     }
-    if (msg instanceof HttpContent content) {
-      if (listener == l) {
-        l.upstreamContent(content);
-      } else {
-        content.release();
-      }
+  }
+
+  @Override
+  public void body(ByteBuf piece, boolean last) {
+    Listener l = listener;
+    if (l != null) {
+      l.upstreamBody(piece, last);
+    } else {
+      piece.release();
     }
   }
 
@@ -87,6 +98,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    parser.inputClosed(); // ends a body that runs to the close; the listener then lets go
     pool.closed(this);
     Listener l = listener;
     listener = null;

@@ -5,9 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -29,19 +27,6 @@ final class UpstreamPool {
     /** The pool is at its limit and the wait queue is full, or the wait took too long. */
     void overloaded();
   }
-
-  /**
-   * Backend answers are parsed without checking each header name's characters (about 3% of a
-   * request's CPU): the backends are ours, and the decoder still splits names, values and lines
-   * strictly. Client requests keep Netty's full validation.
-   */
-  private static final HttpDecoderConfig RESPONSES =
-      new HttpDecoderConfig()
-          .setMaxHeaderSize(64 * 1024)
-          .setMaxChunkSize(64 * 1024)
-          .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withNameValidation(false))
-          .setTrailersFactory(
-              DefaultHttpHeadersFactory.trailersFactory().withNameValidation(false));
 
   final Backend backend;
   final io.netty.util.AsciiString hostHeader;
@@ -134,7 +119,7 @@ final class UpstreamPool {
                   @Override
                   protected void initChannel(Channel ch) {
                     c.channel = ch;
-                    ch.pipeline().addLast(new HttpClientCodec(RESPONSES, true, false), c);
+                    ch.pipeline().addLast(new HttpRequestEncoder(), c);
                   }
                 });
     ChannelFuture f = b.connect(address);
