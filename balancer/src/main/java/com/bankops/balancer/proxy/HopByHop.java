@@ -80,6 +80,14 @@ final class HopByHop {
   }
 
   /**
+   * The lower-case names a Connection value lists beyond the fixed hop-by-hop ones, or null when it
+   * lists none (the usual "keep-alive" or "close").
+   */
+  static Set<String> namedBeyondFixed(String connection) {
+    return plainToken(connection) ? null : namedIn(connection);
+  }
+
+  /**
    * The usual values name no header to strip beyond the fixed list ("keep-alive" is in it, "close"
    * is no header): skip the split and the set, which every keep-alive response would pay.
    */

@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -56,6 +55,17 @@ final class NettyExchange
   private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
   private static final AsciiString HTTP = AsciiString.cached("http");
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] COLON_SPACE = {':', ' '};
+  private static final byte[] COMMA_SPACE = {',', ' '};
+  private static final byte[] HTTP_11_CRLF = ascii(" HTTP/1.1\r\n");
+  private static final byte[] X_FORWARDED_FOR_LINE = ascii("x-forwarded-for: ");
+  private static final byte[] X_FORWARDED_PROTO_LINE = ascii("x-forwarded-proto: http\r\n");
+  private static final byte[] CONTENT_LENGTH_LINE = ascii("content-length: ");
+
+  /** Request headers the head writer replaces with its own values. */
+  private static final HopByHop.Names WRITTEN_HERE =
+      new HopByHop.Names(Set.of("host", "x-forwarded-for", "content-length"));
+
   private static final byte[] X_REQUEST_ID_LINE = ascii("x-request-id: ");
   private static final byte[] SET_COOKIE_LINE = ascii("set-cookie: ");
   private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
@@ -291,6 +301,22 @@ final class NettyExchange
   }
 
   private void send(UpstreamConnection c) {
+    c.parser.expect(request.method().equals(HttpMethod.HEAD), clientHttp10);
+    if (!streaming) {
+      // the head as bytes, written past the encoder: no header map edited, nothing re-encoded
+      ChannelHandlerContext raw = c.rawCtx;
+      ByteBuf head = raw.alloc().directBuffer(512);
+      writeHead(head, upstream.hostHeader);
+      if (body != null) {
+        raw.write(head, raw.voidPromise());
+        raw.writeAndFlush(body.retainedDuplicate(), raw.voidPromise());
+      } else {
+        raw.writeAndFlush(head, raw.voidPromise());
+      }
+      lastProgressNanos = loop.nanoTime();
+      loop.watch(this);
+      return;
+    }
     ChannelHandlerContext ch = c.ctx;
     HttpHeaders h = request.headers();
     if (!headersPrepared) {
@@ -298,25 +324,102 @@ final class NettyExchange
       headersPrepared = true;
     }
     h.set(HttpHeaderNames.HOST, upstream.hostHeader);
-    c.parser.expect(request.method().equals(HttpMethod.HEAD), clientHttp10);
-    ch.write(request, ch.voidPromise());
-    if (streaming) {
-      HttpContent piece;
-      while ((piece = streamQueue.pollFirst()) != null) {
-        ch.write(piece, ch.voidPromise());
-      }
-      ch.flush();
-      if (!requestComplete && ch.channel().isWritable()) {
-        holdsReading = false;
-        inbound.resumeReading();
-      }
-    } else if (body != null) {
-      ch.writeAndFlush(new DefaultLastHttpContent(body.retainedDuplicate()), ch.voidPromise());
-    } else {
-      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+    ch.write(request, ch.voidPromise()); // streamed: through the encoder, which frames the body
+    HttpContent piece;
+    while ((piece = streamQueue.pollFirst()) != null) {
+      ch.write(piece, ch.voidPromise());
+    }
+    ch.flush();
+    if (!requestComplete && ch.channel().isWritable()) {
+      holdsReading = false;
+      inbound.resumeReading();
     }
     lastProgressNanos = loop.nanoTime();
     loop.watch(this);
+  }
+
+  /**
+   * The request head for the backend, as bytes: HTTP/1.1, origin-form; the client's lines less the
+   * hop-by-hop ones, those named in Connection, and those set here (Host: the backend's,
+   * X-Forwarded-For: the peer appended, X-Request-Id, Content-Length: the buffered body's); then
+   * X-Forwarded-Proto and -Host unless the client sent them. The same edits as {@link
+   * #prepareHeaders}, which the streamed path still makes on the decoded head.
+   */
+  private void writeHead(ByteBuf out, CharSequence host) {
+    HttpHeaders h = request.headers();
+    String connection = h.get(HttpHeaderNames.CONNECTION);
+    java.util.Set<String> named = connection == null ? null : HopByHop.namedBeyondFixed(connection);
+    String uri = request.uri();
+    String authority = authorityOf(uri);
+    if (authority != null) {
+      uri = originForm(uri); // absolute-form (RFC 9112 §3.2.2): its authority replaces Host
+    }
+    out.writeCharSequence(request.method().asciiName(), StandardCharsets.ISO_8859_1);
+    out.writeByte(' ');
+    out.writeCharSequence(uri, StandardCharsets.ISO_8859_1);
+    out.writeBytes(HTTP_11_CRLF);
+    CharSequence xff = null;
+    CharSequence clientHost = null;
+    boolean proto = false;
+    boolean forwardedHost = false;
+    for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
+      var e = it.next();
+      CharSequence name = e.getKey();
+      if (WRITTEN_HERE.contains(name)) {
+        if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)) {
+          clientHost = e.getValue();
+        } else if (AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_FOR)) {
+          xff = xff == null ? e.getValue() : xff + ", " + e.getValue();
+        }
+        continue;
+      }
+      if (STRIP_REQUEST.contains(name)
+          || (named != null
+              && named.contains(name.toString().toLowerCase(java.util.Locale.ROOT)))) {
+        continue;
+      }
+      if (!proto && AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_PROTO)) {
+        proto = true;
+      } else if (!forwardedHost && AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_HOST)) {
+        forwardedHost = true;
+      }
+      line(out, name, e.getValue());
+    }
+    line(out, HttpHeaderNames.HOST, host);
+    out.writeBytes(X_FORWARDED_FOR_LINE);
+    if (xff != null) {
+      out.writeCharSequence(xff, StandardCharsets.ISO_8859_1);
+      out.writeBytes(COMMA_SPACE);
+    }
+    out.writeCharSequence(inbound.peer(), StandardCharsets.ISO_8859_1);
+    out.writeBytes(CRLF);
+    if (!proto) {
+      out.writeBytes(X_FORWARDED_PROTO_LINE);
+    }
+    if (!forwardedHost) {
+      CharSequence fh = authority != null ? authority : clientHost;
+      if (fh != null) {
+        line(out, X_FORWARDED_HOST, fh);
+      }
+    }
+    line(out, X_REQUEST_ID, requestId);
+    if (body != null) {
+      out.writeBytes(CONTENT_LENGTH_LINE);
+      out.writeCharSequence(Integer.toString(body.readableBytes()), StandardCharsets.ISO_8859_1);
+      out.writeBytes(CRLF);
+    } else if (contentLength == 0) {
+      out.writeBytes(CONTENT_LENGTH_LINE);
+      out.writeByte('0');
+      out.writeBytes(CRLF);
+    }
+    out.writeBytes(CRLF);
+  }
+
+  private static void line(ByteBuf out, CharSequence name, CharSequence value) {
+    out.writeCharSequence(name, StandardCharsets.ISO_8859_1);
+    out.writeBytes(COLON_SPACE);
+    out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
+    out.writeBytes(CRLF);
   }
 
   private void prepareHeaders(HttpHeaders h) {

@@ -32,7 +32,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
   final UpstreamPool pool;
   final ResponseParser parser = new ResponseParser(this);
   Channel channel;
-  ChannelHandlerContext ctx; // writes start here: the codec is the next outbound handler
+  ChannelHandlerContext ctx; // writes start here: the encoder is the next outbound handler
+  ChannelHandlerContext rawCtx; // bytes written here skip the encoder
   Listener listener;
   long idleSinceNanos;
   boolean idle; // in the pool's idle deque
@@ -44,6 +45,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.rawCtx = ctx.pipeline().context(io.netty.handler.codec.http.HttpRequestEncoder.class);
   }
 
   @Override

@@ -888,5 +888,45 @@ class ProxyProtocolIT {
     Wire.Response r = c.get("http://bank.example/a%20b?x=1&y=%2F");
     assertThat(r.status()).isEqualTo(200);
     assertThat(b.seen.get(0).request().target()).isEqualTo("/a%20b?x=1&y=%2F");
+    assertThat(b.seen.get(0).request().head().all("x-forwarded-host"))
+        .as("the target's authority, not Host")
+        .containsExactly("bank.example");
+  }
+
+  // 15. the request head the backend gets
+
+  @NettyOnly
+  void theForwardedRequestHeadKeepsEndToEndLinesAndAppendsToTheForwardingOnes(String engine)
+      throws Exception {
+    // netty only: the vertx engine keeps the first X-Forwarded-For line only
+    start(engine);
+    WireBackend b = backend(WireBackend.ECHO);
+    WireClient c = client();
+    Wire.Response r =
+        c.send(
+                "GET /head HTTP/1.1\r\n"
+                    + "Host: bank.example\r\n"
+                    + "X-Forwarded-For: 10.0.0.1\r\n"
+                    + "X-Forwarded-For: 10.0.0.2\r\n"
+                    + "X-Forwarded-Proto: https\r\n"
+                    + "Accept: a/b\r\n"
+                    + "Accept: c/d\r\n"
+                    + "Connection: X-Hop\r\n"
+                    + "X-Hop: gone\r\n"
+                    + "Content-Length: 0\r\n\r\n")
+            .read("GET");
+    assertThat(r.status()).isEqualTo(200);
+    Wire.Head seen = b.seen.get(0).request().head();
+    assertThat(b.seen.get(0).request().version()).isEqualTo("HTTP/1.1");
+    assertThat(seen.all("host")).hasSize(1).doesNotContain("bank.example");
+    assertThat(seen.all("x-forwarded-for")).containsExactly("10.0.0.1, 10.0.0.2, 127.0.0.1");
+    assertThat(seen.all("x-forwarded-proto")).containsExactly("https");
+    assertThat(seen.all("x-forwarded-host")).containsExactly("bank.example");
+    assertThat(seen.all("accept")).containsExactly("a/b", "c/d");
+    assertThat(seen.all("x-hop")).isEmpty();
+    assertThat(seen.all("connection")).isEmpty();
+    assertThat(seen.all("content-length")).containsExactly("0");
+    assertThat(seen.all("x-request-id")).hasSize(1);
+    assertThat(r.head().all("x-request-id")).isEqualTo(seen.all("x-request-id"));
   }
 }
