@@ -5,15 +5,19 @@
 #                           [--baseline JAR]
 #
 # Rounds, per connection count, after a warm-up of every proxy:
-#   A = NGINX (1 worker, static weights 9:1, keepalive upstreams, access_log off)
-#   B = balancer, 10% canary, JSON access log ON  (the default of the appliance)
-#   C = balancer, 10% canary, JSON access log OFF (BANKOPS_ACCESS_LOG=false)
-# in the order A B C A B C ... ("A B A B" with the balancer measured twice per pair).
+#   A  = NGINX (1 worker, static weights 9:1, keepalive upstreams, access_log off)
+#   A' = the same NGINX with a JSON access log of the same fields, buffered (64 KiB), as an
+#        operator would run it: the like-for-like reference of B
+#   B  = balancer, 10% canary, JSON access log ON  (the default of the appliance)
+#   C  = balancer, 10% canary, JSON access log OFF (BANKOPS_ACCESS_LOG=false)
+# in the order A A' B C A A' B C ... (both logs go to /dev/null: formatting and the write are
+# paid, no disk fills up).
 # --baseline JAR adds an A/B of two builds: B0 and C0 = that jar (log on / off), run in the same
 # pairs (A B0 B C0 C ...), with the ratios new build ÷ baseline.
 # Per round: requests/s, p50, p99 (wrk --latency) and the proxy's CPU per request in µs
 # (utime+stime of the proxy's processes from /proc/<pid>/stat, before/after, ÷ requests;
-# NGINX: master + worker). Then paired ratios balancer ÷ NGINX and their medians.
+# NGINX: master + worker). Then paired ratios balancer ÷ NGINX (both without a log, and B ÷ A'
+# with one) and their medians.
 #
 # Pinning (default on, --no-pin turns it off): on this 2-core machine each proxy gets CPU 1 to
 # itself (NGINX: one worker; the JVM sees one processor, hence one event loop), while wrk and the
@@ -31,7 +35,7 @@ CONNS="64 8"
 PIN=1
 QUICK=0
 BASELINE_JAR=""
-PROXIES="nginx on off"
+PROXIES="nginx nginx-log on off"
 JAR="${BALANCER_JAR:-$ROOT/balancer/target/balancer-0.1.0-SNAPSHOT-all.jar}"
 # Heap fixed and pre-touched; ParallelGC: the cheapest barriers, young pauses well under 1 ms here.
 JVM_OPTS="${BENCH_JVM_OPTS:--Xms256m -Xmx256m -Xmn160m -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:-UsePerfData}"
@@ -63,7 +67,7 @@ while [ $# -gt 0 ]; do
 done
 if [ -n "$BASELINE_JAR" ]; then
   [ -f "$BASELINE_JAR" ] || { echo "no such jar: $BASELINE_JAR" >&2; exit 2; }
-  PROXIES="nginx base-on on base-off off"
+  PROXIES="nginx nginx-log base-on on base-off off"
 fi
 if [ "$QUICK" = 1 ]; then
   DURATION=2
@@ -78,6 +82,7 @@ BAL_ON_PORT=$((BASE_PORT + 3))
 BAL_OFF_PORT=$((BASE_PORT + 5))
 BASE_ON_PORT=$((BASE_PORT + 7))
 BASE_OFF_PORT=$((BASE_PORT + 9))
+NGINX_LOG_PORT=$((BASE_PORT + 11))
 HZ=$(getconf CLK_TCK)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -181,13 +186,24 @@ EOF
   PIDS+=($!)
 }
 
-start_nginx_proxy() {
-  mkdir -p "$WORK/proxy"
+start_nginx_proxy() { # start_nginx_proxy DIR PORT [log] -> sets NGINX_STARTED
+  local dir=$1 port=$2 access=""
+  mkdir -p "$WORK/$dir"
+  if [ "${3:-}" = log ]; then
+    # the fields of the balancer's access-log line, as JSON
+    access=$(
+      cat <<'EOF'
+  log_format bank escape=json '{"@timestamp":"$time_iso8601","message":"$request_method $request_uri $status","logger_name":"access","level":"INFO","requestId":"$request_id","method":"$request_method","path":"$request_uri","status":$status,"backend":"$upstream_addr","attempts":1,"latencyMicros":"$request_time","bytesOut":$body_bytes_sent}';
+  access_log /dev/null bank buffer=64k flush=1s;
+EOF
+    )
+  fi
   {
-    nginx_common proxy
+    nginx_common "$dir"
     cat <<EOF
 http {
-$(nginx_http_common proxy)
+$(nginx_http_common "$dir")
+$access
   upstream bank {
     server 127.0.0.1:$BACKEND1 weight=9;
     server 127.0.0.1:$BACKEND2 weight=1;
@@ -195,7 +211,7 @@ $(nginx_http_common proxy)
     keepalive_requests 1000000;
   }
   server {
-    listen 127.0.0.1:$NGINX_PORT reuseport;
+    listen 127.0.0.1:$port reuseport;
     location / {
       proxy_pass http://bank;
       proxy_http_version 1.1;
@@ -207,10 +223,10 @@ $(nginx_http_common proxy)
   }
 }
 EOF
-  } >"$WORK/proxy/nginx.conf"
-  "${CPU1[@]}" nginx -p "$WORK/proxy" -c "$WORK/proxy/nginx.conf" &
-  NGINX_PID=$!
-  PIDS+=("$NGINX_PID")
+  } >"$WORK/$dir/nginx.conf"
+  "${CPU1[@]}" nginx -p "$WORK/$dir" -c "$WORK/$dir/nginx.conf" &
+  NGINX_STARTED=$!
+  PIDS+=("$NGINX_STARTED")
 }
 
 start_balancer() { # start_balancer PORT ACCESS_LOG(true|false) [JAR] -> sets BAL_PID
@@ -262,6 +278,7 @@ to_us() { # 1.23ms -> 1230 (µs), 850.00us -> 850, 1.2s -> 1200000
 proxy_pids() { # proxy_pids NAME: the processes whose CPU counts for that proxy
   case "$1" in
     nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+    nginx-log) echo "$NGINX_LOG_PID $(pgrep -P "$NGINX_LOG_PID" | tr '\n' ' ')" ;;
     on) echo "$BAL_ON_PID" ;;
     off) echo "$BAL_OFF_PID" ;;
     base-on) echo "$BASE_ON_PID" ;;
@@ -272,6 +289,7 @@ proxy_pids() { # proxy_pids NAME: the processes whose CPU counts for that proxy
 proxy_port() {
   case "$1" in
     nginx) echo "$NGINX_PORT" ;;
+    nginx-log) echo "$NGINX_LOG_PORT" ;;
     on) echo "$BAL_ON_PORT" ;;
     off) echo "$BAL_OFF_PORT" ;;
     base-on) echo "$BASE_ON_PORT" ;;
@@ -309,6 +327,8 @@ run_round() { # run_round PROXY CONNS SECONDS PAIR(0 = warm-up)
 label() {
   case "$1" in
     nginx) echo "nginx" ;;
+    nginx-log) echo "nginx/log" ;;
+    on-nlog) echo "balancer/log÷nginx/log" ;;
     on) echo "balancer/log" ;;
     off) echo "balancer/nolog" ;;
     base-on) echo "baseline/log" ;;
@@ -324,38 +344,47 @@ summary() {
     printf '%-5s %-4s %-15s %9s %8s %8s %11s\n' "$c" "$p" "$(label "$x")" "$rps" "$p50" "$p99" "$cpu"
   done <"$RESULTS"
   echo
-  echo "== paired ratios balancer ÷ nginx (throughput: higher is better; p99, cpu: lower is better)"
-  printf '%-5s %-4s %-15s %10s %8s %8s\n' conns pair balancer "thr ratio" "p99 r." "cpu r."
+  echo "== paired ratios balancer ÷ nginx, and balancer/log ÷ nginx/log (throughput: higher is"
+  echo "   better; p99, cpu: lower is better)"
+  printf '%-5s %-4s %-22s %10s %8s %8s\n' conns pair balancer "thr ratio" "p99 r." "cpu r."
   awk -F'\t' '
     $3 == "nginx" { n_rps[$1, $2] = $4; n_p99[$1, $2] = $6; n_cpu[$1, $2] = $7; next }
+    $3 == "nginx-log" { l_rps[$1, $2] = $4; l_p99[$1, $2] = $6; l_cpu[$1, $2] = $7; next }
     { k = $1 SUBSEP $2; rows[++r] = $0 }
     END {
       for (i = 1; i <= r; i++) {
         split(rows[i], f, "\t"); k = f[1] SUBSEP f[2]
-        if (!(k in n_rps) || n_rps[k] == 0 || n_p99[k] == 0 || n_cpu[k] == 0) continue
-        printf "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\n", f[1], f[2], f[3], f[4] / n_rps[k], f[6] / n_p99[k], f[7] / n_cpu[k]
+        if ((k in n_rps) && n_rps[k] > 0 && n_p99[k] > 0 && n_cpu[k] > 0)
+          printf "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\n", f[1], f[2], f[3], f[4] / n_rps[k], f[6] / n_p99[k], f[7] / n_cpu[k]
+        if (f[3] == "on" && (k in l_rps) && l_rps[k] > 0 && l_p99[k] > 0 && l_cpu[k] > 0)
+          printf "%s\t%s\t%s\t%.3f\t%.3f\t%.3f\n", f[1], f[2], "on-nlog", f[4] / l_rps[k], f[6] / l_p99[k], f[7] / l_cpu[k]
       }
     }' "$RESULTS" >"$WORK/ratios.tsv"
   while IFS=$'\t' read -r c p x t q u; do
-    printf '%-5s %-4s %-15s %10s %8s %8s\n' "$c" "$p" "$(label "$x")" "$t" "$q" "$u"
+    printf '%-5s %-4s %-22s %10s %8s %8s\n' "$c" "$p" "$(label "$x")" "$t" "$q" "$u"
   done <"$WORK/ratios.tsv"
   echo
   echo "== medians"
-  printf '%-5s %-15s %9s %8s %11s %10s %8s %8s\n' conns proxy "req/s" "p99 µs" "cpu µs/req" \
+  printf '%-5s %-22s %9s %8s %11s %10s %8s %8s\n' conns proxy "req/s" "p99 µs" "cpu µs/req" \
     "thr ratio" "p99 r." "cpu r."
   local c x
   for c in $CONNS; do
     for x in $PROXIES; do
-      printf '%-5s %-15s %9s %8s %11s' "$c" "$(label "$x")" \
+      printf '%-5s %-22s %9s %8s %11s' "$c" "$(label "$x")" \
         "$(median "$RESULTS" "$c" "$x" 4)" "$(median "$RESULTS" "$c" "$x" 6)" \
         "$(median "$RESULTS" "$c" "$x" 7)"
-      if [ "$x" = nginx ]; then
+      if [ "$x" = nginx ] || [ "$x" = nginx-log ]; then
         echo
       else
         printf ' %10s %8s %8s\n' "$(median "$WORK/ratios.tsv" "$c" "$x" 4)" \
           "$(median "$WORK/ratios.tsv" "$c" "$x" 5)" "$(median "$WORK/ratios.tsv" "$c" "$x" 6)"
       fi
     done
+    if [[ " $PROXIES " == *" nginx-log "* ]]; then
+      printf '%-5s %-22s %9s %8s %11s %10s %8s %8s\n' "$c" "$(label on-nlog)" "" "" "" \
+        "$(median "$WORK/ratios.tsv" "$c" on-nlog 4)" "$(median "$WORK/ratios.tsv" "$c" on-nlog 5)" \
+        "$(median "$WORK/ratios.tsv" "$c" on-nlog 6)"
+    fi
   done
   if [ -n "$BASELINE_JAR" ]; then
     echo
@@ -400,12 +429,16 @@ main() {
   log "JVM: $JVM_OPTS"
   : >"$RESULTS"
   start_backends
-  start_nginx_proxy
+  start_nginx_proxy proxy "$NGINX_PORT"
+  NGINX_PID=$NGINX_STARTED
+  start_nginx_proxy proxy-log "$NGINX_LOG_PORT" log
+  NGINX_LOG_PID=$NGINX_STARTED
   start_balancer "$BAL_ON_PORT" true
   BAL_ON_PID=$BAL_PID
   start_balancer "$BAL_OFF_PORT" false
   BAL_OFF_PID=$BAL_PID
-  local port ports=("$BACKEND1" "$BACKEND2" "$NGINX_PORT" "$BAL_ON_PORT" "$BAL_OFF_PORT")
+  local port ports=("$BACKEND1" "$BACKEND2" "$NGINX_PORT" "$NGINX_LOG_PORT" "$BAL_ON_PORT"
+    "$BAL_OFF_PORT")
   if [ -n "$BASELINE_JAR" ]; then
     start_balancer "$BASE_ON_PORT" true "$BASELINE_JAR"
     BASE_ON_PID=$BAL_PID

@@ -24,7 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  * with the event loop, that measured about two context switches per proxied request and a third of
  * the request's CPU (docs/benchmarks.md). Here the worker never waits on the queue: it drains what
  * is there, hands it to the attached appenders, and parks for {@code flushIntervalMs} when the
- * queue is empty. Lines reach stdout at most that much later.
+ * queue is empty. Lines reach stdout at most that much later. While nothing comes (the access log
+ * off, a quiet proxy) the park doubles up to {@code maxIdleParkMs}: 200 wake-ups a second for
+ * nothing were half a percent of a core, each one taking the event loop's core from it for a moment
+ * (the latency tail, docs/benchmarks.md); the first line after a quiet spell waits at most that
+ * long.
  *
  * <p>Like the {@code neverBlock} AsyncAppender it replaces, a full queue drops lines (counted)
  * rather than delay the event loop. Caller data (thread name, formatted message, MDC) is fixed on
@@ -44,6 +48,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
   private final LongAdder dropped = new LongAdder();
   private int queueSize = 8192;
   private long flushIntervalMs = 5;
+  private long maxIdleParkMs = 200;
   private int maxBatch = 1024;
   // ILoggingEvent or a ready-made line (String). Lock-free (JCTools' MPSC array queue, shaded in
   // Netty): an ArrayBlockingQueue's lock, shared with the draining worker, cost the event loops
@@ -62,6 +67,10 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     this.flushIntervalMs = flushIntervalMs;
   }
 
+  public void setMaxIdleParkMs(long maxIdleParkMs) {
+    this.maxIdleParkMs = maxIdleParkMs;
+  }
+
   public void setMaxBatch(int maxBatch) {
     this.maxBatch = maxBatch;
   }
@@ -76,8 +85,10 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     if (isStarted()) {
       return;
     }
-    if (queueSize < 1 || flushIntervalMs < 1 || maxBatch < 1) {
-      addError("queueSize, flushIntervalMs and maxBatch must be at least 1");
+    if (queueSize < 1 || flushIntervalMs < 1 || maxBatch < 1 || maxIdleParkMs < flushIntervalMs) {
+      addError(
+          "queueSize, flushIntervalMs and maxBatch must be at least 1, maxIdleParkMs at least"
+              + " flushIntervalMs");
       return;
     }
     queue = io.netty.util.internal.PlatformDependent.newFixedMpscQueue(queueSize);
@@ -154,17 +165,26 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
 
   private void drainLoop() {
     List<Object> batch = new ArrayList<>(maxBatch);
-    long parkNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMs);
+    long base = TimeUnit.MILLISECONDS.toNanos(flushIntervalMs);
+    long max = TimeUnit.MILLISECONDS.toNanos(maxIdleParkMs);
+    long park = base;
     while (running) {
       if (drainTo(batch) == 0) {
-        LockSupport.parkNanos(this, parkNanos);
+        LockSupport.parkNanos(this, park);
+        park = nextIdlePark(park, max);
         continue;
       }
+      park = base;
       write(batch);
     }
     while (drainTo(batch) > 0) { // what was queued before stop
       write(batch);
     }
+  }
+
+  /** The park after another empty look at the queue: twice the last, up to {@code max}. */
+  static long nextIdlePark(long last, long max) {
+    return Math.min(last * 2, max);
   }
 
   private int drainTo(List<Object> batch) {

@@ -62,4 +62,48 @@ class BatchingAsyncAppenderTest {
         .isEqualTo("line 1" + sep + "event 2" + sep + "line 3 é" + sep);
     assertThat(async.dropped()).isZero();
   }
+
+  @Test
+  void aQuietQueueIsLookedAtLessAndLessOftenUpToTheMaximum() {
+    long ms = 1_000_000;
+    long park = 5 * ms;
+    StringBuilder seen = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      park = BatchingAsyncAppender.nextIdlePark(park, 200 * ms);
+      seen.append(park / ms).append(' ');
+    }
+    assertThat(seen.toString().trim()).isEqualTo("10 20 40 80 160 200 200 200");
+  }
+
+  @Test
+  void aLineAfterAQuietSpellStillArrivesWithinTheLongestPark() throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    BatchingAsyncAppender async = new BatchingAsyncAppender();
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+      encoder.setContext(context);
+      encoder.setPattern("%msg%n");
+      encoder.start();
+      console.setContext(context);
+      console.setEncoder(encoder);
+      console.start();
+      async.setContext(context);
+      async.setFlushIntervalMs(1);
+      async.setMaxIdleParkMs(50);
+      async.addAppender(console);
+      async.start();
+      Thread.sleep(300); // quiet: the park has grown to its maximum
+      async.appendLine("after the quiet");
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(2)) // 50 ms expected; slack for a loaded machine
+          .until(() -> captured.toString(StandardCharsets.UTF_8).contains("after the quiet"));
+    } finally {
+      async.stop();
+      System.setOut(stdout);
+    }
+  }
 }
