@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The balancer against NGINX as a reverse proxy, in front of the same two cheap backends.
 #
-#   bench/proxy-vs-nginx.sh [--quick] [--duration S] [--pairs N] [--conns "64 8"] [--no-pin]
-#                           [--baseline JAR]
+#   bench/proxy-vs-nginx.sh [--quick] [--duration S] [--warmup S] [--pairs N] [--conns "64 8"]
+#                           [--no-pin] [--baseline JAR]
 #
 # Rounds, per connection count, after a warm-up of every proxy:
 #   A  = NGINX (1 worker, static weights 9:1, keepalive upstreams, access_log off)
@@ -56,6 +56,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --duration) DURATION="$2"; shift ;;
+    --warmup) WARMUP="$2"; shift ;; # per proxy and connection count; the JIT on the pinned core
+    # settles slowly (docs/benchmarks.md, fifth round)
     --pairs) PAIRS="$2"; shift ;;
     --conns) CONNS="$2"; shift ;;
     --no-pin) PIN=0 ;;

@@ -62,16 +62,16 @@ final class NettyExchange
   private static final byte[] X_FORWARDED_PROTO_LINE = ascii("x-forwarded-proto: http\r\n");
   private static final byte[] CONTENT_LENGTH_LINE = ascii("content-length: ");
 
-  /** Request headers the head writer replaces with its own values. */
-  private static final HopByHop.Names WRITTEN_HERE =
-      new HopByHop.Names(Set.of("host", "x-forwarded-for", "content-length"));
-
   private static final byte[] X_REQUEST_ID_LINE = ascii("x-request-id: ");
   private static final byte[] SET_COOKIE_LINE = ascii("set-cookie: ");
   private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
   private static final byte[] CLOSE_LINE = ascii("connection: close\r\n");
   private static final byte[] KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
   private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+
+  /** Request headers the head writer replaces with its own values. */
+  private static final HopByHop.Names WRITTEN_HERE =
+      new HopByHop.Names(Set.of("host", "x-forwarded-for", "content-length"));
 
   private final InboundConnection inbound;
   private final LoopState loop;
@@ -426,11 +426,11 @@ final class NettyExchange
     HopByHop.strip(h, STRIP_REQUEST); // x-request-id included: added, not set, below
     // add where the name is known to be absent: set would search for it first
     String peer = inbound.peer();
-    String xff = h.get(X_FORWARDED_FOR);
-    if (xff == null) {
+    java.util.List<String> xff = h.getAll(X_FORWARDED_FOR);
+    if (xff.isEmpty()) {
       h.add(X_FORWARDED_FOR, peer);
     } else {
-      h.set(X_FORWARDED_FOR, xff + ", " + peer);
+      h.set(X_FORWARDED_FOR, String.join(", ", xff) + ", " + peer); // every earlier hop kept
     }
     if (!h.contains(X_FORWARDED_PROTO)) {
       h.add(X_FORWARDED_PROTO, HTTP);
