@@ -71,7 +71,15 @@ class KubernetesRuntimeIT {
     }
     controller.close();
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // "Unable to close MockWebServer": fabric8's mock server gives its own Vert.x a fixed time to
+      // close, which ran out once in CI on the loaded machine after the test had passed. The
+      // outcome is decided by then and the port was ephemeral; a teardown timeout is not the
+      // runtime's failure.
+      System.err.println("KubernetesRuntimeIT: mock server teardown: " + e);
+    }
   }
 
   private KubernetesRuntimeConfig config() {
