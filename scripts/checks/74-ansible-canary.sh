@@ -107,7 +107,10 @@ import json, sys
 r = json.load(sys.stdin)
 events = [e[\"event\"] for e in r[\"timeline\"]]
 assert r[\"state\"] == \"promoted\" and \"approved\" in events, (r[\"state\"], events)'"
-check "  stable now runs 1.1.0 only" test "$(stable_versions)" = "1.1.0"
+stable_after_promotion="$(stable_versions)"
+check "  stable now runs 1.1.0 only (found: $stable_after_promotion)" test "$stable_after_promotion" = "1.1.0"
+[[ "$stable_after_promotion" == "1.1.0" ]] ||
+  curl -sS -H "Authorization: Bearer $token" "$ADMIN/admin/backends" >"$tmp/backends-after-promotion.log"
 
 echo "ansible-canary: 1.2.0, failing every request"
 if play rollback.log deploy-production.yml --tags canary -e bankops_admin_token="$token" \

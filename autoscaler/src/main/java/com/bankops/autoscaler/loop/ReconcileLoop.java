@@ -272,9 +272,10 @@ public final class ReconcileLoop implements AutoCloseable {
     p.outstanding += count;
     p.action = "starting " + count;
     listener.scaled(p.name, Direction.UP, count);
+    InstanceSpec spec = p.spec;
     for (int k = 0; k < count; k++) {
       runtime
-          .start(p.spec)
+          .start(spec)
           .whenComplete(
               (instance, error) -> {
                 synchronized (this) {
@@ -291,13 +292,32 @@ public final class ReconcileLoop implements AutoCloseable {
                   stepDone(p);
                   return;
                 }
-                add(p, instance);
+                add(p, instance, spec);
               });
     }
     return "start " + count;
   }
 
-  private void add(PoolState p, Instance instance) {
+  private void add(PoolState p, Instance instance, InstanceSpec startedAs) {
+    InstanceSpec now;
+    synchronized (this) {
+      now = p.spec;
+    }
+    if (!startedAs.equals(now)) {
+      // a rollout promoted another version while this one was starting: the promotion drained
+      // the old version's instances, so this one must not join the pool after it
+      listener.failed(
+          p.name,
+          instance.id()
+              + " was started as "
+              + startedAs.version()
+              + " before the pool moved to "
+              + now.version()
+              + ": stopping it");
+      runtime.stop(instance.id(), settings.stopGrace());
+      stepDone(p);
+      return;
+    }
     CompletableFuture<Void> added;
     try {
       added =

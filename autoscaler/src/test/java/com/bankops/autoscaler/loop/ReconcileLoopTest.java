@@ -132,6 +132,21 @@ class ReconcileLoopTest {
   }
 
   @Test
+  void anInstanceStartedBeforeAPromotionDoesNotJoinThePoolAfterIt() {
+    ReconcileLoop loop = loop(CONFIG, 1);
+    ticks(loop, 10, 10.0);
+    ticks(loop, 1, 40.0); // a surge: starts with the 1.0.0 spec
+    long pending = runtime.pendingStarts();
+    assertThat(pending).isPositive();
+    loop.replaceSpec(InstanceSpec.of("stable", "2.0.0")); // a promotion while they start
+    for (long i = 0; i < pending; i++) {
+      runtime.completeStart();
+    }
+    assertThat(registry.added).as("none of the old version joins").isEmpty();
+    assertThat(runtime.stopped).hasSize((int) pending);
+  }
+
+  @Test
   void noSecondActionWhileInstancesAreStartingAndReadyOnesAreAddedWithSlowStart() {
     ReconcileLoop loop = loop(CONFIG, 1);
     ticks(loop, 5, 10.0);
