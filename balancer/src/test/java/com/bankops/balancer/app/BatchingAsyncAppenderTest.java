@@ -16,6 +16,30 @@ import org.slf4j.LoggerFactory;
 
 /** Ready-made lines and events reach the console whole, in order, UTF-8 encoded. */
 class BatchingAsyncAppenderTest {
+  /**
+   * Started on a console appender that writes "%msg%n" to System.out, which the caller has pointed
+   * at its buffer; {@code maxIdleParkMs} 0 keeps the default.
+   */
+  private static BatchingAsyncAppender startOnConsole(long maxIdleParkMs) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%msg%n");
+    encoder.start();
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(context);
+    console.setEncoder(encoder);
+    console.start();
+    BatchingAsyncAppender async = new BatchingAsyncAppender();
+    async.setContext(context);
+    async.setFlushIntervalMs(1);
+    if (maxIdleParkMs > 0) {
+      async.setMaxIdleParkMs(maxIdleParkMs);
+    }
+    async.addAppender(console);
+    async.start();
+    return async;
+  }
 
   @Test
   void lineBufferEncodesAsciiAndTheRestAsUtf8() {
@@ -32,21 +56,10 @@ class BatchingAsyncAppenderTest {
     PrintStream stdout = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    BatchingAsyncAppender async = new BatchingAsyncAppender();
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    BatchingAsyncAppender async;
     try {
-      PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-      encoder.setContext(context);
-      encoder.setPattern("%msg%n");
-      encoder.start();
-      console.setContext(context);
-      console.setEncoder(encoder);
-      console.start();
-      async.setContext(context);
-      async.setFlushIntervalMs(1);
-      async.addAppender(console);
-      async.start();
+      async = startOnConsole(0);
       assertThat(async.acceptsLines()).isTrue();
 
       async.appendLine("line 1");
@@ -79,30 +92,19 @@ class BatchingAsyncAppenderTest {
   void aLineAfterAQuietSpellStillArrivesWithinTheLongestPark() throws Exception {
     PrintStream stdout = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    BatchingAsyncAppender async = new BatchingAsyncAppender();
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    BatchingAsyncAppender async = null;
     try {
-      PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-      encoder.setContext(context);
-      encoder.setPattern("%msg%n");
-      encoder.start();
-      console.setContext(context);
-      console.setEncoder(encoder);
-      console.start();
-      async.setContext(context);
-      async.setFlushIntervalMs(1);
-      async.setMaxIdleParkMs(50);
-      async.addAppender(console);
-      async.start();
+      async = startOnConsole(50);
       Thread.sleep(300); // quiet: the park has grown to its maximum
       async.appendLine("after the quiet");
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(2)) // 50 ms expected; slack for a loaded machine
           .until(() -> captured.toString(StandardCharsets.UTF_8).contains("after the quiet"));
     } finally {
-      async.stop();
+      if (async != null) {
+        async.stop();
+      }
       System.setOut(stdout);
     }
   }
