@@ -86,16 +86,6 @@ final class ResponseParser {
     return reusable;
   }
 
-  /** Whether an answer is expected or being read. */
-  boolean active() {
-    return state != State.DONE;
-  }
-
-  /** The body of the current answer ends at the close (neither chunked nor a Content-Length). */
-  boolean closeDelimited() {
-    return state == State.UNTIL_CLOSE;
-  }
-
   /**
    * Reads {@code in} (released here).
    *
@@ -133,7 +123,7 @@ final class ResponseParser {
     return state == State.DONE;
   }
 
-  void releasePartial() {
+  private void releasePartial() {
     if (partialHead != null) {
       partialHead.release();
       partialHead = null;
@@ -477,18 +467,6 @@ final class ResponseParser {
     /** The body is chunked and handed on chunked. */
     boolean chunkedOnTheWire() {
       return chunked && !dechunked;
-    }
-
-    /** A header's value, or null (the first of that name); for tests and rare paths. */
-    String header(String name) {
-      byte[] n = ascii(name.toLowerCase(java.util.Locale.ROOT));
-      for (int l = 0; l < lines; l++) {
-        if (nameIs(l, n)) {
-          return buf.toString(
-              at[4 * l + 2], at[4 * l + 3] - at[4 * l + 2], StandardCharsets.ISO_8859_1);
-        }
-      }
-      return null;
     }
 
     /**
