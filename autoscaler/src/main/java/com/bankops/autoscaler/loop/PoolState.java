@@ -37,6 +37,9 @@ final class PoolState {
 
   String action = "none";
 
+  /** Why scale-in is held (a rollout is replacing the pool's instances); null when it is not. */
+  String scaleInHold;
+
   /** After a failed start, no scale-out before this (doubling back-off, reset by a success). */
   Instant noStartBefore = Instant.EPOCH;
 

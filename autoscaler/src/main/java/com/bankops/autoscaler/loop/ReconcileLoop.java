@@ -44,6 +44,7 @@ import java.util.concurrent.TimeUnit;
  *                                    (deadline) → runtime.stop (grace)
  *         an action still running  → "wait": never two scale actions for a pool at once
  *         a start failed recently  → "back-off": 2 s, 4 s, 8 s ... 30 s between attempts
+ *         a rollout replacing it   → "hold": no scale-in until the rollout releases the pool
  * </pre>
  *
  * A pool missing from the sample adds no data point: its windows go stale and the policy holds (it
@@ -222,6 +223,11 @@ public final class ReconcileLoop implements AutoCloseable {
       action = "back-off: a start failed, next try at " + p.noStartBefore;
     } else if (decision.desired() > current) {
       action = scaleOut(p, decision.desired() - current);
+    } else if (decision.desired() < current
+        && decision.mode() != ScalingDecision.Mode.HOLD
+        && sample.isPresent()
+        && p.scaleInHold != null) {
+      action = "hold: " + p.scaleInHold;
     } else if (decision.desired() < current
         && decision.mode() != ScalingDecision.Mode.HOLD
         && sample.isPresent()) {
@@ -425,12 +431,34 @@ public final class ReconcileLoop implements AutoCloseable {
    * @throws IllegalArgumentException if the loop does not manage that pool
    */
   public synchronized void replaceSpec(InstanceSpec spec) {
-    PoolState p = pools.get(spec.pool());
+    managed(spec.pool()).spec = spec;
+  }
+
+  /**
+   * No scale-in of {@code pool} until {@link #releaseScaleIn}: a rollout is replacing its
+   * instances. While both versions run, the pool looks too large, and the loop's pick (the newest,
+   * fewest in flight) would drain the new version while the rollout drains the old one, leaving the
+   * pool empty. Scale-out still works.
+   *
+   * @param why shown as the decisions' action ({@code hold: why})
+   * @throws IllegalArgumentException if the loop does not manage that pool
+   */
+  public synchronized void holdScaleIn(String pool, String why) {
+    managed(pool).scaleInHold = Objects.requireNonNull(why, "why");
+  }
+
+  /** Ends a {@link #holdScaleIn}; the next tick scales in again if the pool is too large. */
+  public synchronized void releaseScaleIn(String pool) {
+    managed(pool).scaleInHold = null;
+  }
+
+  private PoolState managed(String pool) {
+    PoolState p = pools.get(pool);
     if (p == null) {
       throw new IllegalArgumentException(
-          "pool: " + spec.pool() + " (expected: one of " + pools.keySet() + ")");
+          "pool: " + pool + " (expected: one of " + pools.keySet() + ")");
     }
-    p.spec = spec;
+    return p;
   }
 
   /** The current spec of a managed pool. */

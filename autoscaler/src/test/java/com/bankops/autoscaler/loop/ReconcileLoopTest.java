@@ -147,6 +147,43 @@ class ReconcileLoopTest {
   }
 
   @Test
+  void aPoolARolloutIsReplacingIsNotScaledInButScalesOut() {
+    // a promotion runs the new version beside the old: 2 + 2 where 2 or fewer are wanted
+    ReconcileLoop loop = loop(CONFIG, 2);
+    loop.holdScaleIn("stable", "promoting 2.0.0");
+    runtime.addReady("stable");
+    runtime.addReady("stable");
+
+    Decision held = ticks(loop, 20, 1.0);
+
+    assertThat(held.current()).isEqualTo(4);
+    assertThat(held.desired()).isLessThan(4);
+    assertThat(held.action()).isEqualTo("hold: promoting 2.0.0");
+    assertThat(registry.drains).as("neither version drained by the loop").isEmpty();
+    assertThat(runtime.stopped).isEmpty();
+
+    Decision surge = ticks(loop, 1, 200.0);
+    assertThat(surge.action()).as("scale-out is not held").startsWith("start ");
+    assertThatThrownBy(() -> loop.holdScaleIn("canary", "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("pool: canary");
+  }
+
+  @Test
+  void aReleasedPoolIsScaledInOnTheNextTick() {
+    ReconcileLoop loop = loop(CONFIG, 4);
+    loop.holdScaleIn("stable", "promoting 2.0.0");
+    ticks(loop, 20, 1.0);
+    assertThat(registry.drains).isEmpty();
+
+    loop.releaseScaleIn("stable");
+    Decision d = ticks(loop, 1, 1.0);
+
+    assertThat(d.action()).startsWith("drain ");
+    assertThat(registry.drains).hasSize(2); // 4 / maxScaleDownRate 2
+  }
+
+  @Test
   void noSecondActionWhileInstancesAreStartingAndReadyOnesAreAddedWithSlowStart() {
     ReconcileLoop loop = loop(CONFIG, 1);
     ticks(loop, 5, 10.0);

@@ -173,7 +173,7 @@ public final class ApplianceMain {
                       Duration.ofSeconds(1),
                       Duration.ofMillis(config.drain().deadlineMs()),
                       Duration.ofMillis(config.autoscaler().stopGraceMs())),
-              scaling.loop()::replaceSpec);
+              scaling.stablePool(stableSpec.pool()));
       toClose.add(0, rollouts);
       rolloutAdmin = new RolloutAdminModule(rollouts);
       scalingView = () -> scaling.view(CONSOLE_DECISIONS);

@@ -33,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -54,8 +53,9 @@ import org.slf4j.LoggerFactory;
  *   each tick: kill switch (last 2 s) → trips: share 0 at once, then drain and stop the canary
  *              analysis due → pass (start more canary instances first if the next share needs
  *              them; the next window then starts after the warm-up) / fail / hold
- *   promote:   share 100 → start the version as stable instances → autoscaler spec → drain and stop
- *              the old stable → share 0 → drain and stop the canary → promoted
+ *   promote:   autoscaler holds scale-in → share 100 → start the version as stable instances →
+ *              autoscaler spec → drain and stop the old stable → share 0 → drain and stop the
+ *              canary → autoscaler released → promoted
  *   restart:   share 0 → rolling_back: finish it; active: adopt the recorded canary instances (or
  *              start new ones), stop any other canary instance, then the step in force (fresh window)
  * </pre>
@@ -78,7 +78,7 @@ public final class RolloutController implements AutoCloseable {
   private final Clock clock;
   private final LongSupplier nanoClock;
   private final RolloutSettings settings;
-  private final Consumer<InstanceSpec> stableSpecChanged;
+  private final StablePool stablePool;
   private final ScheduledExecutorService executor;
 
   // confined to the executor
@@ -97,7 +97,7 @@ public final class RolloutController implements AutoCloseable {
       Clock clock,
       LongSupplier nanoClock,
       RolloutSettings settings,
-      Consumer<InstanceSpec> stableSpecChanged) {
+      StablePool stablePool) {
     this.appliance = appliance;
     this.membership = appliance.membership();
     this.runtime = runtime;
@@ -107,7 +107,7 @@ public final class RolloutController implements AutoCloseable {
     this.clock = clock;
     this.nanoClock = nanoClock;
     this.settings = settings;
-    this.stableSpecChanged = stableSpecChanged;
+    this.stablePool = stablePool;
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -120,8 +120,8 @@ public final class RolloutController implements AutoCloseable {
   /**
    * Loads the state file, recovers a rollout the last run left in progress, and starts ticking.
    *
-   * @param stableSpecChanged told the new stable spec at promotion (the autoscaler's scale-out then
-   *     starts the new version)
+   * @param stablePool told when a promotion runs two versions in the stable pool, and the new
+   *     stable spec (the autoscaler then holds scale-in, and its scale-outs start the new version)
    */
   public static RolloutController start(
       Appliance appliance,
@@ -132,18 +132,10 @@ public final class RolloutController implements AutoCloseable {
       Clock clock,
       LongSupplier nanoClock,
       RolloutSettings settings,
-      Consumer<InstanceSpec> stableSpecChanged) {
+      StablePool stablePool) {
     RolloutController c =
         new RolloutController(
-            appliance,
-            runtime,
-            store,
-            sink,
-            registry,
-            clock,
-            nanoClock,
-            settings,
-            stableSpecChanged);
+            appliance, runtime, store, sink, registry, clock, nanoClock, settings, stablePool);
     c.executor.execute(c.guarded("recover", c::recover));
     long every = settings.tickInterval().toMillis();
     c.executor.scheduleWithFixedDelay(
@@ -546,6 +538,7 @@ public final class RolloutController implements AutoCloseable {
 
   private void promoteInstances(Rollout r) {
     busy = true;
+    stablePool.replacing(r.version());
     List<String> newStable = new ArrayList<>();
     InstanceSpec stableSpec = spec("stable", r);
     int need = desiredCanary(10_000) - ownCanaryMembers(r).size();
@@ -565,7 +558,8 @@ public final class RolloutController implements AutoCloseable {
               Rollout c = lastRollout().orElseThrow();
               if (error != null) {
                 busy = false;
-                newStable.forEach(id -> drainAndStop(id));
+                drainAndStopAll(new LinkedHashSet<>(newStable))
+                    .whenCompleteAsync((v, e) -> stablePool.replaced(), executor);
                 if (c.id().equals(r.id()) && c.phase().active()) {
                   update(
                       RolloutMachine.rollBack(
@@ -580,7 +574,7 @@ public final class RolloutController implements AutoCloseable {
 
   /** The new stable serves from here on: drain the old stable, move traffic, retire the canary. */
   private void finishPromotion(Rollout r, InstanceSpec stableSpec, List<String> newStable) {
-    stableSpecChanged.accept(stableSpec);
+    stablePool.specReplaced(stableSpec);
     Set<String> old = new LinkedHashSet<>();
     membership.snapshot().stable().members().stream()
         .map(Member::id)
@@ -598,6 +592,7 @@ public final class RolloutController implements AutoCloseable {
         .whenCompleteAsync(
             (ok, error) -> {
               busy = false;
+              stablePool.replaced();
               if (error != null) {
                 LOG.warn(
                     "promotion cleanup incomplete",

@@ -11,6 +11,7 @@ import com.bankops.balancer.admin.AdminModule;
 import com.bankops.balancer.app.Appliance;
 import com.bankops.balancer.config.AutoscalerSettings;
 import com.bankops.balancer.notify.ScalingNotifications;
+import com.bankops.balancer.rollout.StablePool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -125,6 +126,29 @@ public final class Autoscaling implements AutoCloseable {
 
   public ReconcileLoop loop() {
     return loop;
+  }
+
+  /**
+   * What a rollout's promotion tells this autoscaler about {@code pool}: scale-in is held while two
+   * versions run in it, and scale-outs start the promoted spec.
+   */
+  public StablePool stablePool(String pool) {
+    return new StablePool() {
+      @Override
+      public void replacing(String version) {
+        loop.holdScaleIn(pool, "promoting " + version);
+      }
+
+      @Override
+      public void specReplaced(InstanceSpec spec) {
+        loop.replaceSpec(spec);
+      }
+
+      @Override
+      public void replaced() {
+        loop.releaseScaleIn(pool);
+      }
+    };
   }
 
   /** Reports to the log and metrics first, then to the notifications. */

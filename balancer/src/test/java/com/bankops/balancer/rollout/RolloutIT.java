@@ -13,8 +13,10 @@ import com.bankops.balancer.config.AdminConfig;
 import com.bankops.balancer.config.ApplianceConfig;
 import com.bankops.balancer.notify.Notification;
 import com.bankops.balancer.pool.Backend;
+import com.bankops.balancer.pool.Member;
 import com.bankops.balancer.pool.MembershipListener;
 import com.bankops.balancer.pool.PoolName;
+import com.bankops.balancer.scaling.Autoscaling;
 import com.bankops.bank.app.EmbeddedDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -36,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +103,20 @@ class RolloutIT {
     final List<Notification> notifications = new CopyOnWriteArrayList<>();
     final AtomicReference<InstanceSpec> stableSpec = new AtomicReference<>();
 
+    /**
+     * The real autoscaler, at two stable instances as in the demo: while a promotion runs both
+     * versions it sees too many, and must not scale in (it would pick the new ones while the
+     * promotion drains the old, and leave the pool empty).
+     */
+    final Autoscaling scaling;
+
+    /** What the controller told the autoscaler and asked of the runtime, in order. */
+    final List<String> handover = new CopyOnWriteArrayList<>();
+
+    /** The fewest stable members taking traffic after any membership change. */
+    final java.util.concurrent.atomic.AtomicInteger fewestStable =
+        new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
+
     /** Canary members of this rollout's version at each moment the share rose above 0. */
     final List<Long> canaryMembersWhenShared = new CopyOnWriteArrayList<>();
 
@@ -107,7 +124,9 @@ class RolloutIT {
       ApplianceConfig config =
           ApplianceConfig.fromYaml(
               "http: {port: 0}\nadmin: {port: 0}\nrouting: {slowStartMs: 500}\n"
-                  + "health: {intervalMs: 500, timeoutMs: 400}\n",
+                  + "health: {intervalMs: 500, timeoutMs: 400}\n"
+                  + "autoscaler: {enabled: true, minReplicas: 2, maxReplicas: 2,"
+                  + " tickMs: 250, drainDeadlineMs: 5000, stopGraceMs: 3000}\n",
               Map.of());
       registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       appliance =
@@ -124,6 +143,16 @@ class RolloutIT {
           .addListener(
               new MembershipListener() {
                 @Override
+                public void stateChanged(Member before, Member after) {
+                  countStable();
+                }
+
+                @Override
+                public void removed(Member member) {
+                  countStable();
+                }
+
+                @Override
                 public void canaryShareChanged(int before, int after) {
                   if (after > 0) {
                     canaryMembersWhenShared.add(
@@ -133,10 +162,47 @@ class RolloutIT {
                   }
                 }
               });
+      scaling =
+          Autoscaling.start(
+              vertx,
+              appliance,
+              registry,
+              runtime,
+              config.autoscaler(),
+              InstanceSpec.of("stable", "1.0.0").withEnv(Map.of("BANK_DB_URL", db.url())),
+              System::nanoTime,
+              Clock.systemUTC());
+      ContainerRuntime recorded =
+          new ContainerRuntime() {
+            @Override
+            public CompletableFuture<Instance> start(InstanceSpec spec) {
+              handover.add("start " + spec.pool() + " " + spec.version());
+              return runtime.start(spec);
+            }
+
+            @Override
+            public CompletableFuture<Void> stop(String instanceId, Duration grace) {
+              handover.add("stop " + instanceId);
+              return runtime.stop(instanceId, grace);
+            }
+
+            @Override
+            public List<Instance> list() {
+              return runtime.list();
+            }
+
+            @Override
+            public String kind() {
+              return runtime.kind();
+            }
+
+            @Override
+            public void close() {}
+          };
       controller =
           RolloutController.start(
               appliance,
-              runtime,
+              recorded,
               new RolloutStore(stateFile),
               n -> {
                 notifications.add(n);
@@ -148,7 +214,25 @@ class RolloutIT {
               RolloutSettings.of(Map.of("BANK_DB_URL", db.url()))
                   .withKnownVersions(Set.of("1.1.0", "1.2.0", "1.3.0", "1.4.0", "2.0.0"))
                   .withTimings(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(3)),
-              stableSpec::set);
+              new StablePool() {
+                @Override
+                public void replacing(String version) {
+                  handover.add("replacing " + version);
+                  scaling.stablePool("stable").replacing(version);
+                }
+
+                @Override
+                public void specReplaced(InstanceSpec spec) {
+                  stableSpec.set(spec);
+                  scaling.stablePool("stable").specReplaced(spec);
+                }
+
+                @Override
+                public void replaced() {
+                  handover.add("replaced");
+                  scaling.stablePool("stable").replaced();
+                }
+              });
       admin =
           AdminServer.start(
                   vertx,
@@ -170,8 +254,18 @@ class RolloutIT {
               .await(10, TimeUnit.SECONDS);
     }
 
+    void countStable() {
+      int n =
+          (int)
+              appliance.membership().snapshot().stable().members().stream()
+                  .filter(m -> m.state().takesTraffic())
+                  .count();
+      fewestStable.accumulateAndGet(n, Math::min);
+    }
+
     @Override
     public void close() throws Exception {
+      scaling.close();
       controller.close();
       admin.close().await(5, TimeUnit.SECONDS);
       appliance.stop().await(10, TimeUnit.SECONDS);
@@ -205,6 +299,15 @@ class RolloutIT {
     vertx = Vertx.vertx();
     startNotifier();
     stack = new Stack(dir.resolve("rollouts.json"));
+    // the autoscaler brings the stable pool to its minimum of two, as in the demo
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                stack.appliance.membership().snapshot().stable().members().stream()
+                        .filter(m -> m.state().takesTraffic())
+                        .count()
+                    == 2);
     for (int i = 0; i < 8; i++) {
       HttpResponse<String> r =
           bank("POST", "/accounts", "{\"owner\":\"o" + i + "\",\"initialBalance\":1000}");
@@ -524,6 +627,8 @@ class RolloutIT {
   void aHealthyCanaryWaitsForApprovalThenIsPromotedThroughAllStepsWithoutAFailedRequest()
       throws Exception {
     Set<String> oldStable = ids(runtime.list().stream().filter(i -> i.pool().equals("stable")));
+    stack.fewestStable.set(Integer.MAX_VALUE);
+    stack.handover.clear();
     try (Load load = new Load(4, 5)) {
       Reply started =
           admin(
@@ -564,6 +669,20 @@ class RolloutIT {
       assertThat(steps).containsExactly("5.0", "25.0", "50.0", "100.0");
       assertThat(load.failures).as("failed client requests").isEmpty();
       assertThat(load.samples).hasSizeGreaterThan(200);
+      assertThat(stack.fewestStable.get())
+          .as("stable members taking traffic, at the fewest, during the promotion")
+          .isPositive();
+      // the autoscaler held its scale-in from before the first new stable start until the old
+      // stable had stopped
+      List<String> h = List.copyOf(stack.handover);
+      int replacing = h.indexOf("replacing 2.0.0");
+      int replaced = h.lastIndexOf("replaced");
+      assertThat(replacing).as(h.toString()).isNotNegative();
+      assertThat(h.indexOf("start stable 2.0.0")).as(h.toString()).isGreaterThan(replacing);
+      assertThat(oldStable).hasSize(2);
+      for (String id : oldStable) {
+        assertThat(h.indexOf("stop " + id)).as(h.toString()).isBetween(replacing, replaced);
+      }
       List<Instance> now = runtime.list();
       assertThat(now).allMatch(i -> i.pool().equals("stable") && i.version().equals("2.0.0"));
       assertThat(ids(now.stream())).doesNotContainAnyElementsOf(oldStable);
