@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The balancer against NGINX as a reverse proxy, in front of the same two cheap backends.
 #
-#   bench/proxy-vs-nginx.sh [--quick] [--duration S] [--warmup S] [--pairs N] [--conns "64 8"]
-#                           [--no-pin] [--baseline JAR]
+#   bench/proxy-vs-nginx.sh [--quick] [--duration S] [--warmup S] [--rewarm S] [--pairs N]
+#                           [--conns "64 8"] [--no-pin] [--baseline JAR]
 #
-# Rounds, per connection count, after a warm-up of every proxy:
+# Rounds, per connection count, after a warm-up of every proxy (60 s in slices of 10 s, warm_up):
 #   A  = NGINX (1 worker, static weights 9:1, keepalive upstreams, access_log off)
 #   A' = the same NGINX with a JSON access log of the same fields, buffered (64 KiB), as an
 #        operator would run it: the like-for-like reference of B
@@ -29,7 +29,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=10
-WARMUP=15
+WARMUP=60
+# seconds of unmeasured load right before each measured round (0: none): the round then measures
+# the proxy under load, not its first seconds after 30 s of idling while the others were measured
+REWARM=5
 PAIRS=3
 CONNS="64 8"
 PIN=1
@@ -56,8 +59,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
     --duration) DURATION="$2"; shift ;;
-    --warmup) WARMUP="$2"; shift ;; # per proxy and connection count; the JIT on the pinned core
-    # settles slowly (docs/benchmarks.md, fifth round)
+    --warmup) WARMUP="$2"; shift ;; # per proxy and connection count, in slices (warm_up)
+    --rewarm) REWARM="$2"; shift ;;
     --pairs) PAIRS="$2"; shift ;;
     --conns) CONNS="$2"; shift ;;
     --no-pin) PIN=0 ;;
@@ -75,6 +78,7 @@ if [ "$QUICK" = 1 ]; then
   DURATION=2
   WARMUP=10
   PAIRS=1
+  REWARM=1
 fi
 
 BACKEND1=$BASE_PORT
@@ -301,6 +305,21 @@ proxy_port() {
 
 RESULTS="$WORK/results.tsv" # conns pair proxy rps p50us p99us cpu_us_per_req errors
 
+# The warm-up runs in slices of at most 10 s, and wrk closes its connections at the end of each,
+# as clients do all day. After one long run the JIT's profile has no connection ever closing: the
+# close at its end deoptimises the hot path (JFR: unstable_if traps in Netty's write and flush and
+# in the outcome accounting), and the measured round then starts with C2 recompiling it on the
+# proxy's one core. That, not the proxy, was the largest part of the measured p99
+# (docs/benchmarks.md, sixth round). NGINX gets the same slices.
+warm_up() { # warm_up PROXY CONNS
+  local left=$WARMUP slice
+  while [ "$left" -gt 0 ]; do
+    slice=$((left < 10 ? left : 10))
+    run_round "$1" "$2" "$slice" 0
+    left=$((left - slice))
+  done
+}
+
 run_round() { # run_round PROXY CONNS SECONDS PAIR(0 = warm-up)
   local proxy=$1 conns=$2 secs=$3 pair=$4 pids before after out reqs rps p50 p99 cpu errs
   # shellcheck disable=SC2207
@@ -427,7 +446,7 @@ main() {
   set_pinning
   log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load:$(uptime | sed 's/.*load average://')"
   [ -n "$BASELINE_JAR" ] && log "A/B: this build $JAR against the baseline $BASELINE_JAR"
-  log "rounds: ${DURATION}s, warm-up ${WARMUP}s, $PAIRS pair(s), connections: $CONNS, pinning: $([ "$PIN" = 1 ] && echo on || echo off)"
+  log "rounds: ${DURATION}s, warm-up ${WARMUP}s in slices of 10 s, ${REWARM}s of load before each round, $PAIRS pair(s), connections: $CONNS, pinning: $([ "$PIN" = 1 ] && echo on || echo off)"
   log "JVM: $JVM_OPTS"
   : >"$RESULTS"
   start_backends
@@ -462,10 +481,13 @@ main() {
   local c pair
   for c in $CONNS; do
     for x in $PROXIES; do
-      run_round "$x" "$c" "$WARMUP" 0
+      warm_up "$x" "$c"
     done
     for pair in $(seq 1 "$PAIRS"); do
       for x in $PROXIES; do
+        if [ "$REWARM" -gt 0 ]; then
+          run_round "$x" "$c" "$REWARM" 0
+        fi
         run_round "$x" "$c" "$DURATION" "$pair"
       done
     done

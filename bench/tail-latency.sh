@@ -4,13 +4,18 @@
 # of the proxy's threads over the measured window.
 #
 #   bench/tail-latency.sh [--proxy balancer|nginx] [--log] [--renice] [--conns N]
-#                         [--warmup S] [--duration S]
+#                         [--warmup S] [--duration S] [--gap S] [--jfr]
+#                                                          (warm-up: 60 s in 10 s slices)
 #
 #   --proxy   balancer (default): the appliance jar with a 10% canary; nginx: one worker, 9:1
 #   --log     balancer: the JSON access log on (to /dev/null); nginx: the same fields, buffered
 #   --renice  balancer: after the warm-up, every thread but the data plane's event loops
 #             (bankops-proxy-*) gets nice 19, to see how much of the tail is the JVM's other
 #             threads (JIT compilers, GC, the log writer, Vert.x) sharing the proxy's core
+#   --gap     S seconds without load between the warm-up and the measurement (the proxy idles,
+#             as between the rounds of proxy-vs-nginx.sh without --rewarm)
+#   --jfr     balancer: a JFR recording; prints the JIT's deoptimisations and compilations and the
+#             collector's pauses in the measured window (bench/lib/jit_window.py)
 #
 # Prints p50 … p99.9 and max (µs) and, for the balancer, each thread's CPU ticks in the window.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
@@ -21,8 +26,10 @@ PROXY=balancer
 LOG=0
 RENICE=0
 CONNS=64
-WARMUP=20
+WARMUP=60
 DURATION=10
+GAP=0
+JFR=0
 BASE_PORT="${BENCH_BASE_PORT:-18380}"
 JAR="${BALANCER_JAR:-$ROOT/balancer/target/balancer-0.1.0-SNAPSHOT-all.jar}"
 JVM_OPTS="${BENCH_JVM_OPTS:--Xms256m -Xmx256m -Xmn160m -XX:+UseParallelGC -XX:+AlwaysPreTouch -XX:-UsePerfData}"
@@ -35,6 +42,8 @@ while [ $# -gt 0 ]; do
     --conns) CONNS="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
     --duration) DURATION="$2"; shift ;;
+    --gap) GAP="$2"; shift ;;
+    --jfr) JFR=1 ;;
     -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -132,6 +141,13 @@ backends:
   - {pool: stable, host: 127.0.0.1, port: $BACKEND1, version: "1"}
   - {pool: canary, host: 127.0.0.1, port: $BACKEND2, version: "2"}
 EOF
+  if [ "$JFR" = 1 ]; then
+    # the default settings, with every compilation recorded (not only those over 1 s)
+    jdk=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+    sed 's/<setting name="threshold" control="compiler-compilation-threshold">1000 ms</<setting name="threshold">0 ms</' \
+      "$jdk/lib/jfr/default.jfc" >"$WORK/jit.jfc"
+    JVM_OPTS="$JVM_OPTS -XX:StartFlightRecording=filename=$WORK/run.jfr,settings=$WORK/jit.jfc"
+  fi
   # shellcheck disable=SC2086 # JVM_OPTS is a list of words
   BANKOPS_CONFIG="$WORK/config.yaml" BANKOPS_HTTP_PORT=$PORT BANKOPS_ADMIN_PORT=$((PORT + 1)) \
     BANKOPS_ADMIN_TOKEN=bench-token-0123456789abcdef \
@@ -158,7 +174,13 @@ end
 EOF
 
 echo "[tail] $PROXY$([ "$LOG" = 1 ] && echo ' log on' || echo ' log off'), $CONNS connections: warm-up ${WARMUP}s"
-taskset -c 0 wrk -t2 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PORT/a" | awk '/Requests\/sec/ {print "[tail] warm-up " $2 " req/s"}'
+# in slices of at most 10 s, as bench/proxy-vs-nginx.sh does (why: there, warm_up)
+left=$WARMUP
+while [ "$left" -gt 0 ]; do
+  slice=$((left < 10 ? left : 10))
+  taskset -c 0 wrk -t2 -c"$CONNS" -d"${slice}s" "http://127.0.0.1:$PORT/a" | awk '/Requests\/sec/ {print "[tail] warm-up " $2 " req/s"}'
+  left=$((left - slice))
+done
 
 threads() { # name utime+stime per thread of the proxy
   local t
@@ -173,8 +195,13 @@ if [ "$PROXY" = balancer ] && [ "$RENICE" = 1 ]; then
   done
   echo "[tail] reniced $n threads (all but the event loops) to 19"
 fi
+if [ "$GAP" -gt 0 ]; then
+  echo "[tail] idle for ${GAP}s"
+  sleep "$GAP"
+fi
 [ "$PROXY" = balancer ] && threads >"$WORK/before"
 ${BEFORE_MEASURE:-true}
+t0=$(date +%s.%N)
 out=$(${CLIENT_PREFIX:-} taskset -c 0 wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$WORK/pct.lua" "http://127.0.0.1:$PORT/a")
 awk '/Requests\/sec/ {print "[tail] measured " $2 " req/s"}' <<<"$out"
 echo "[tail] $(tail -1 <<<"$out")"
@@ -183,4 +210,11 @@ if [ "$PROXY" = balancer ]; then
   echo "[tail] CPU ticks per thread in the window (100 per second of one core):"
   awk 'NR == FNR {b[$1] += $2; next} {a[$1] += $2} END {for (k in a) if (a[k] - b[k] > 0) printf "  %-24s %d\n", k, a[k] - b[k]}' \
     "$WORK/before" "$WORK/after" | sort -k2 -n -r
+fi
+if [ "$PROXY" = balancer ] && [ "$JFR" = 1 ]; then
+  # the recording is written at exit
+  kill "$PID" 2>/dev/null || true
+  wait "$PID" 2>/dev/null || true
+  echo "[tail] the JIT and the collector in the measured window (JFR):"
+  python3 "$ROOT/bench/lib/jit_window.py" "$WORK/run.jfr" "$t0" "$DURATION"
 fi
