@@ -27,11 +27,10 @@ final class LoopState {
   private final int maxPerBackend;
   private final Attempts.Rules rules;
   // attempts awaiting their backend, least recently heard from first (an intrusive list, so
-  // watching costs no allocation and no timer per attempt: one Netty timer per loop is armed for
-  // the head's deadline)
+  // watching costs no allocation and no timer per attempt: one Netty timer per loop, always armed,
+  // for the head's deadline or a whole timeout away when nothing is watched)
   private NettyExchange watchHead;
   private NettyExchange watchTail;
-  private io.netty.util.concurrent.ScheduledFuture<?> watchTimer;
   private final long responseTimeoutNanos;
   private final int maxWaiters;
 
@@ -58,6 +57,8 @@ final class LoopState {
             plane.observer(),
             picker,
             plane.nanoClock());
+    eventLoop.schedule(
+        this::checkTimeouts, responseTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   Attempts.Rules rules() {
@@ -81,11 +82,6 @@ final class LoopState {
       watchTail.watchNext = e;
     }
     watchTail = e;
-    if (watchTimer == null) {
-      watchTimer =
-          eventLoop.schedule(
-              this::checkTimeouts, responseTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
   }
 
   void unwatch(NettyExchange e) {
@@ -112,20 +108,27 @@ final class LoopState {
     e.watchNext = null;
   }
 
+  /**
+   * Times out the overdue attempts and arms the next check. It is always armed, also when nothing
+   * is watched (a whole timeout away: an attempt watched later is due no earlier), so that {@link
+   * #watch} tests nothing. Its old test "is a timer armed?" was false only for the first request
+   * after a quiet spell; the JIT had compiled the request path without that outcome, and that one
+   * request threw the compiled path away: about 100 ms of recompiling on the loop's core
+   * (docs/benchmarks.md, sixth round).
+   */
   private void checkTimeouts() {
-    watchTimer = null;
     long now = nanoTime();
     NettyExchange e;
     while ((e = watchHead) != null && now - e.lastProgressNanos >= responseTimeoutNanos) {
       unwatch(e);
       e.responseTimedOut();
     }
-    if (watchHead != null && watchTimer == null) {
-      long wait = watchHead.lastProgressNanos + responseTimeoutNanos - now;
-      watchTimer =
-          eventLoop.schedule(
-              this::checkTimeouts, Math.max(wait, 1), java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
+    long wait =
+        watchHead == null
+            ? responseTimeoutNanos
+            : watchHead.lastProgressNanos + responseTimeoutNanos - now;
+    eventLoop.schedule(
+        this::checkTimeouts, Math.max(wait, 1), java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   NettyDataPlane plane() {

@@ -205,6 +205,13 @@ class ProxyIT {
     assertThat(r.status()).isEqualTo(504);
     assertThat(r.json().getString("error")).isEqualTo("upstream_timeout");
     assertThat(r.json().getString("requestId")).isNotBlank();
+    // after a quiet spell longer than the timeout, the loop's timer (always armed) still fires
+    Thread.sleep(800);
+    long started = System.nanoTime();
+    assertThat(get("/slow?ms=3000").status()).isEqualTo(504);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+        .as("timed out by the 300 ms timeout, not answered after the backend's 3 s")
+        .isLessThan(2_000);
   }
 
   @Test
