@@ -61,10 +61,10 @@ final class AccessLogLine {
     return new String(buf, 0, len, StandardCharsets.UTF_8);
   }
 
-  /** The same line as UTF-8 bytes, a new array the caller may keep. */
-  byte[] renderBytes(ExchangeRecord r, Instant now) {
+  /** The same line as UTF-8 bytes, appended to {@code ring} (no array per line). */
+  void renderTo(ExchangeRecord r, Instant now, BatchingAsyncAppender.LineRing ring) {
     renderInto(r, now);
-    return Arrays.copyOf(buf, len);
+    ring.append(buf, len);
   }
 
   private void renderInto(ExchangeRecord r, Instant now) {
@@ -164,16 +164,22 @@ final class AccessLogLine {
     len += b.length;
   }
 
+  /** Decimal digits written in place: no String per number (four per line). */
   private void number(long v) {
-    if (v >= 0 && v < 10) {
-      put((byte) ('0' + v));
+    if (v < 0) {
+      raw(ascii(Long.toString(v))); // never in a line the proxy writes
       return;
     }
-    String s = Long.toString(v);
-    ensure(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      buf[len++] = (byte) s.charAt(i);
+    int digits = 1;
+    for (long rest = v / 10; rest > 0; rest /= 10) {
+      digits++;
     }
+    ensure(digits);
+    for (int i = len + digits - 1; i >= len; i--) {
+      buf[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    len += digits;
   }
 
   /**

@@ -34,11 +34,12 @@ import java.util.concurrent.locks.LockSupport;
  * rather than delay the event loop. Caller data (thread name, formatted message, MDC) is fixed on
  * the calling thread.
  *
- * <p>Besides logging events it takes ready-made lines ({@link #appendLine}): the proxy renders its
- * access-log JSON itself, without a logging event or the encoder. The writer copies consecutive
- * lines into one buffer and writes it to the console appenders' stream in one call per batch
- * (System.out's lock keeps it whole between other threads' lines). Only when every attached
- * appender is a {@link ConsoleAppender} ({@link #acceptsLines}); order with events is kept.
+ * <p>Besides logging events it takes ready-made lines: the proxy renders its access-log JSON
+ * itself, without a logging event or the encoder, into its event loop's {@link LineRing} ({@link
+ * #openRing}), which the writer writes to the console appenders' stream in one call per ring and
+ * pass (System.out's lock keeps it whole between other threads' lines). {@link #appendLine} queues
+ * a single line among the events, in order. Only when every attached appender is a {@link
+ * ConsoleAppender} ({@link #acceptsLines}).
  */
 public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     implements AppenderAttachable<ILoggingEvent> {
@@ -55,6 +56,9 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
   // about 2% of a request in lock hand-offs
   private java.util.Queue<Object> queue;
   private final LineBuffer lineBuffer = new LineBuffer(64 * 1024);
+  private int ringBytes = 2 << 20;
+  private final java.util.concurrent.CopyOnWriteArrayList<LineRing> rings =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean linesAccepted;
   private Thread worker;
   private volatile boolean running;
@@ -75,6 +79,11 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     this.maxBatch = maxBatch;
   }
 
+  /** The size of each producer thread's {@link LineRing}, a power of two (default 2 MiB). */
+  public void setRingBytes(int ringBytes) {
+    this.ringBytes = ringBytes;
+  }
+
   /** Lines dropped because the queue was full. */
   public long dropped() {
     return dropped.sum();
@@ -85,10 +94,15 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     if (isStarted()) {
       return;
     }
-    if (queueSize < 1 || flushIntervalMs < 1 || maxBatch < 1 || maxIdleParkMs < flushIntervalMs) {
+    if (queueSize < 1
+        || flushIntervalMs < 1
+        || maxBatch < 1
+        || maxIdleParkMs < flushIntervalMs
+        || ringBytes < 1024
+        || Integer.bitCount(ringBytes) != 1) {
       addError(
           "queueSize, flushIntervalMs and maxBatch must be at least 1, maxIdleParkMs at least"
-              + " flushIntervalMs");
+              + " flushIntervalMs, ringBytes a power of two of at least 1024");
       return;
     }
     queue = io.netty.util.internal.PlatformDependent.newFixedMpscQueue(queueSize);
@@ -148,11 +162,19 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     }
   }
 
-  /** Like {@link #appendLine(String)}, for a line already encoded as UTF-8; the array is kept. */
-  public void appendLine(byte[] utf8Line) {
-    if (!queue.offer(utf8Line)) {
-      dropped.increment();
-    }
+  /**
+   * A new {@link LineRing} for the calling thread's lines, which that thread alone may append to.
+   * The writer drains it with the queue and forgets it once its thread has ended and it is empty.
+   */
+  public LineRing openRing() {
+    LineRing ring = new LineRing(ringBytes, Thread.currentThread(), dropped);
+    rings.add(ring);
+    return ring;
+  }
+
+  /** Rings the writer still drains. */
+  int ringCount() {
+    return rings.size();
   }
 
   @Override
@@ -169,17 +191,58 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     long max = TimeUnit.MILLISECONDS.toNanos(maxIdleParkMs);
     long park = base;
     while (running) {
-      if (drainTo(batch) == 0) {
+      boolean queued = drainTo(batch) > 0;
+      if (queued) {
+        write(batch);
+      }
+      if (drainRings() || queued) {
+        // the rings fill for a while: one write per ring per interval, not one per few lines
+        park = base;
         LockSupport.parkNanos(this, park);
-        park = nextIdlePark(park, max);
         continue;
       }
-      park = base;
-      write(batch);
+      LockSupport.parkNanos(this, park);
+      park = nextIdlePark(park, max);
     }
     while (drainTo(batch) > 0) { // what was queued before stop
       write(batch);
     }
+    drainRings();
+  }
+
+  /** Writes what each ring holds; forgets the drained rings of ended threads. */
+  private boolean drainRings() {
+    boolean any = false;
+    for (LineRing ring : rings) {
+      // read before the end: a thread that appended and then ended is still drained below
+      boolean ownerGone = !ring.owner.isAlive();
+      long upTo = ring.published.get();
+      long from = ring.written.get();
+      if (upTo > from) {
+        writeRing(ring, from, upTo);
+        // only now may the producer write over these bytes
+        ring.written.lazySet(upTo);
+        any = true;
+      } else if (ownerGone) {
+        rings.remove(ring);
+      }
+    }
+    return any;
+  }
+
+  private void writeRing(LineRing ring, long from, long upTo) {
+    byte[] b = ring.bytes;
+    int start = (int) (from & ring.mask);
+    int length = (int) (upTo - from);
+    if (start + length <= b.length) {
+      writeToConsoles(b, start, length);
+      return;
+    }
+    // wrapped: one write still, so that no other thread's line lands inside one of ours
+    int first = b.length - start;
+    lineBuffer.append(b, start, first);
+    lineBuffer.append(b, 0, length - first);
+    flushLines();
   }
 
   /** The park after another empty look at the queue: twice the last, up to {@code max}. */
@@ -199,11 +262,6 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
 
   private void write(List<Object> batch) {
     for (Object o : batch) {
-      if (o instanceof byte[] line) {
-        lineBuffer.append(line);
-        lineBuffer.append(LINE_SEPARATOR);
-        continue;
-      }
       if (o instanceof String line) {
         lineBuffer.appendUtf8(line);
         lineBuffer.append(LINE_SEPARATOR);
@@ -224,18 +282,78 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     if (lineBuffer.length == 0) {
       return;
     }
+    writeToConsoles(lineBuffer.bytes, 0, lineBuffer.length);
+    lineBuffer.length = 0;
+  }
+
+  private void writeToConsoles(byte[] b, int offset, int length) {
     for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
       if (it.next() instanceof ConsoleAppender<ILoggingEvent> console && console.isStarted()) {
         try {
           OutputStream out = console.getOutputStream();
-          out.write(lineBuffer.bytes, 0, lineBuffer.length);
+          out.write(b, offset, length);
           out.flush();
         } catch (IOException | RuntimeException ex) {
           addError("writing access lines failed", ex);
         }
       }
     }
-    lineBuffer.length = 0;
+  }
+
+  /**
+   * One producer thread's lines on their way to the console: NGINX's {@code access_log ...
+   * buffer=}, without the producer ever writing or waiting. The producer copies each whole line and
+   * its separator into the ring and publishes the new end with an ordered store; the writer writes
+   * what lies between the end it wrote last and that one, straight from the array, then publishes
+   * how far it got. No object, queue slot or lock per line: the queue of line arrays it replaced
+   * cost the event loop an allocation and a contended offer per request, and the writer a copy. A
+   * line that does not fit, because the writer is a whole ring behind, is dropped and counted.
+   */
+  public static final class LineRing {
+    private final byte[] bytes;
+    private final int mask;
+    private final Thread owner;
+    private final LongAdder dropped;
+    // the producer's own: bytes appended so far, and how far it may go before looking again
+    private long end;
+    private long limit;
+    private final java.util.concurrent.atomic.AtomicLong published =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong written =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    LineRing(int capacity, Thread owner, LongAdder dropped) {
+      this.bytes = new byte[capacity];
+      this.mask = capacity - 1;
+      this.owner = owner;
+      this.dropped = dropped;
+      this.limit = capacity;
+    }
+
+    /** Appends {@code line[0, length)} and the separator, or drops the line. Owner thread only. */
+    public void append(byte[] line, int length) {
+      long next = end + length + LINE_SEPARATOR.length;
+      if (next > limit) {
+        limit = written.get() + bytes.length;
+        if (next > limit) {
+          dropped.increment();
+          return;
+        }
+      }
+      put(line, length, end);
+      put(LINE_SEPARATOR, LINE_SEPARATOR.length, end + length);
+      end = next;
+      published.lazySet(next);
+    }
+
+    private void put(byte[] from, int length, long at) {
+      int start = (int) (at & mask);
+      int first = Math.min(length, bytes.length - start);
+      System.arraycopy(from, 0, bytes, start, first);
+      if (first < length) {
+        System.arraycopy(from, first, bytes, 0, length - first);
+      }
+    }
   }
 
   /**
@@ -268,6 +386,12 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
 
     void append(byte[] more) {
       append(more, length);
+    }
+
+    void append(byte[] from, int offset, int count) {
+      ensure(count);
+      System.arraycopy(from, offset, bytes, length, count);
+      length += count;
     }
 
     private void append(byte[] more, int at) {

@@ -49,6 +49,14 @@ final class ProxyMetrics implements ProxyObserver {
   private final Counter canaryFallbacks;
   // the access log's appender when the line can be handed to it ready-made (see accessAppender)
   private final BatchingAsyncAppender directAppender;
+  // each event loop's ring in that appender
+  private final FastThreadLocal<BatchingAsyncAppender.LineRing> rings =
+      new FastThreadLocal<>() {
+        @Override
+        protected BatchingAsyncAppender.LineRing initialValue() {
+          return directAppender.openRing();
+        }
+      };
   private static final FastThreadLocal<AccessLogLine> LINES =
       new FastThreadLocal<>() {
         @Override
@@ -168,7 +176,7 @@ final class ProxyMetrics implements ProxyObserver {
     if (accessLog && ACCESS.isInfoEnabled()) {
       BatchingAsyncAppender direct = directAppender;
       if (direct != null && direct.acceptsLines()) {
-        direct.appendLine(LINES.get().renderBytes(r, Instant.now()));
+        LINES.get().renderTo(r, Instant.now(), rings.get());
         return;
       }
       ACCESS.info(

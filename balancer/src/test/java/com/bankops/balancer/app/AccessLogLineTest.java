@@ -92,6 +92,26 @@ class AccessLogLineTest {
   }
 
   @Test
+  void numbersOfEveryLengthAreWrittenAsTheEncoderWritesThem() {
+    long[] values = {0, 9, 10, 99, 100, 1_000, 65_535, 1_234_567_890_123L, Long.MAX_VALUE};
+    for (long v : values) {
+      Rec r =
+          new Rec(
+              "id",
+              "GET",
+              "/n",
+              PoolName.STABLE,
+              "s",
+              "1",
+              (int) Math.min(v, 999),
+              (int) Math.min(v, Integer.MAX_VALUE),
+              v,
+              v);
+      same(r, Instant.parse("2026-11-25T19:01:22Z"), ZoneId.of("UTC"));
+    }
+  }
+
+  @Test
   void offsetZones() {
     Rec r = new Rec("id", "POST", "/t", PoolName.STABLE, "-", "-", 503, 0, 999, 0);
     same(r, Instant.parse("2026-07-01T10:15:30.5Z"), ZoneId.of("Europe/Berlin"));
@@ -122,8 +142,7 @@ class AccessLogLineTest {
     same(r, Instant.parse("2026-11-25T19:01:22.000000001Z"), ZoneId.of("UTC"));
     AccessLogLine line = new AccessLogLine(ZoneId.of("UTC"));
     Instant at = Instant.parse("2026-11-25T19:01:22Z");
-    assertThat(new String(line.renderBytes(r, at), java.nio.charset.StandardCharsets.UTF_8))
-        .isEqualTo(encoded(r, at, ZoneId.of("UTC")));
+    assertThat(line.render(r, at)).isEqualTo(encoded(r, at, ZoneId.of("UTC")));
   }
 
   @Test

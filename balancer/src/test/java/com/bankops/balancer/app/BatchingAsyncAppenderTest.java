@@ -21,6 +21,11 @@ class BatchingAsyncAppenderTest {
    * at its buffer; {@code maxIdleParkMs} 0 keeps the default.
    */
   private static BatchingAsyncAppender startOnConsole(long maxIdleParkMs) {
+    return startOnConsole(maxIdleParkMs, 0);
+  }
+
+  /** The same with rings of {@code ringBytes} (0: the default). */
+  private static BatchingAsyncAppender startOnConsole(long maxIdleParkMs, int ringBytes) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
@@ -35,6 +40,9 @@ class BatchingAsyncAppenderTest {
     async.setFlushIntervalMs(1);
     if (maxIdleParkMs > 0) {
       async.setMaxIdleParkMs(maxIdleParkMs);
+    }
+    if (ringBytes > 0) {
+      async.setRingBytes(ringBytes);
     }
     async.addAppender(console);
     async.start();
@@ -101,6 +109,93 @@ class BatchingAsyncAppenderTest {
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(2)) // 50 ms expected; slack for a loaded machine
           .until(() -> captured.toString(StandardCharsets.UTF_8).contains("after the quiet"));
+    } finally {
+      if (async != null) {
+        async.stop();
+      }
+      System.setOut(stdout);
+    }
+  }
+
+  @Test
+  void ringsOfTwoThreadsDeliverWholeLinesInOrderAndCountWhatTheyDrop() throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    int perThread = 50_000;
+    BatchingAsyncAppender async = null;
+    try {
+      // 4 KiB rings: each wraps hundreds of times, and a line often straddles the end
+      async = startOnConsole(0, 4096);
+      BatchingAsyncAppender a = async;
+      Thread[] producers = new Thread[2];
+      for (int t = 0; t < producers.length; t++) {
+        String name = "p" + t;
+        producers[t] =
+            new Thread(
+                () -> {
+                  BatchingAsyncAppender.LineRing ring = a.openRing();
+                  for (int i = 0; i < perThread; i++) {
+                    // 8 to 71 bytes: lengths that do not divide the ring
+                    byte[] line =
+                        (name + " " + i + " " + "x".repeat(i % 64))
+                            .getBytes(StandardCharsets.UTF_8);
+                    ring.append(line, line.length);
+                    if (i % 1000 == 0) {
+                      Thread.yield();
+                    }
+                  }
+                });
+        producers[t].start();
+      }
+      for (Thread p : producers) {
+        p.join();
+      }
+      async.stop(); // drains the rings
+    } finally {
+      System.setOut(stdout);
+    }
+    String[] lines = captured.toString(StandardCharsets.UTF_8).split(System.lineSeparator());
+    int[] last = {-1, -1};
+    for (String line : lines) {
+      String[] f = line.split(" ", -1);
+      assertThat(f).as(line).hasSize(3);
+      int t = Integer.parseInt(f[0].substring(1));
+      int i = Integer.parseInt(f[1]);
+      assertThat(f[2]).as("a whole line: " + line).isEqualTo("x".repeat(i % 64));
+      assertThat(i).as("in order within its thread").isGreaterThan(last[t]);
+      last[t] = i;
+    }
+    assertThat(lines.length + async.dropped()).isEqualTo(2L * perThread);
+    assertThat(lines.length).as("most lines arrive").isGreaterThan(perThread / 10);
+  }
+
+  @Test
+  void aRingIsDrainedAfterItsThreadEndsAndThenForgotten() throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    BatchingAsyncAppender async = null;
+    try {
+      async = startOnConsole(0, 1024);
+      BatchingAsyncAppender a = async;
+      Thread producer =
+          new Thread(
+              () -> {
+                BatchingAsyncAppender.LineRing ring = a.openRing();
+                byte[] line = "last words".getBytes(StandardCharsets.UTF_8);
+                ring.append(line, line.length);
+                byte[] huge = new byte[2000]; // longer than the ring: dropped, counted
+                ring.append(huge, huge.length);
+              });
+      producer.start();
+      producer.join();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> a.ringCount() == 0);
+      assertThat(captured.toString(StandardCharsets.UTF_8))
+          .isEqualTo("last words" + System.lineSeparator());
+      assertThat(async.dropped()).isEqualTo(1);
     } finally {
       if (async != null) {
         async.stop();
