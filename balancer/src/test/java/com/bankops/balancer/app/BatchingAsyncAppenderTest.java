@@ -11,11 +11,32 @@ import ch.qos.logback.core.ConsoleAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** Ready-made lines and events reach the console whole, in order, UTF-8 encoded. */
 class BatchingAsyncAppenderTest {
+  private final PrintStream stdout = System.out;
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+  /** Every test's System.out, which the console appender writes to. */
+  @BeforeEach
+  void captureStdout() {
+    LoggerFactory.getILoggerFactory(); // logback's start-up messages stay out of it
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreStdout() {
+    System.setOut(stdout);
+  }
+
+  private String out() {
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
   /**
    * Started on a console appender that writes "%msg%n" to System.out, which the caller has pointed
    * at its buffer; {@code maxIdleParkMs} 0 keeps the default.
@@ -61,26 +82,17 @@ class BatchingAsyncAppenderTest {
 
   @Test
   void linesAndEventsKeepTheirOrder() throws Exception {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    BatchingAsyncAppender async;
-    try {
-      async = startOnConsole(0);
-      assertThat(async.acceptsLines()).isTrue();
+    BatchingAsyncAppender async = startOnConsole(0);
+    assertThat(async.acceptsLines()).isTrue();
 
-      async.appendLine("line 1");
-      async.doAppend(
-          new LoggingEvent("x", context.getLogger("access"), Level.INFO, "event 2", null, null));
-      async.appendLine("line 3 é");
-      async.stop(); // drains what is queued
-    } finally {
-      System.setOut(stdout);
-    }
+    async.appendLine("line 1");
+    async.doAppend(
+        new LoggingEvent("x", context.getLogger("access"), Level.INFO, "event 2", null, null));
+    async.appendLine("line 3 é");
+    async.stop(); // drains what is queued
     String sep = System.lineSeparator();
-    assertThat(captured.toString(StandardCharsets.UTF_8))
-        .isEqualTo("line 1" + sep + "event 2" + sep + "line 3 é" + sep);
+    assertThat(out()).isEqualTo("line 1" + sep + "event 2" + sep + "line 3 é" + sep);
     assertThat(async.dropped()).isZero();
   }
 
@@ -98,9 +110,6 @@ class BatchingAsyncAppenderTest {
 
   @Test
   void aLineAfterAQuietSpellStillArrivesWithinTheLongestPark() throws Exception {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     BatchingAsyncAppender async = null;
     try {
       async = startOnConsole(50);
@@ -108,54 +117,43 @@ class BatchingAsyncAppenderTest {
       async.appendLine("after the quiet");
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(2)) // 50 ms expected; slack for a loaded machine
-          .until(() -> captured.toString(StandardCharsets.UTF_8).contains("after the quiet"));
+          .until(() -> out().contains("after the quiet"));
     } finally {
       if (async != null) {
         async.stop();
       }
-      System.setOut(stdout);
     }
   }
 
   @Test
   void ringsOfTwoThreadsDeliverWholeLinesInOrderAndCountWhatTheyDrop() throws Exception {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     int perThread = 50_000;
-    BatchingAsyncAppender async = null;
-    try {
-      // 4 KiB rings: each wraps hundreds of times, and a line often straddles the end
-      async = startOnConsole(0, 4096);
-      BatchingAsyncAppender a = async;
-      Thread[] producers = new Thread[2];
-      for (int t = 0; t < producers.length; t++) {
-        String name = "p" + t;
-        producers[t] =
-            new Thread(
-                () -> {
-                  BatchingAsyncAppender.LineRing ring = a.openRing();
-                  for (int i = 0; i < perThread; i++) {
-                    // 8 to 71 bytes: lengths that do not divide the ring
-                    byte[] line =
-                        (name + " " + i + " " + "x".repeat(i % 64))
-                            .getBytes(StandardCharsets.UTF_8);
-                    ring.append(line, line.length);
-                    if (i % 1000 == 0) {
-                      Thread.yield();
-                    }
+    // 4 KiB rings: each wraps hundreds of times, and a line often straddles the end
+    BatchingAsyncAppender async = startOnConsole(0, 4096);
+    Thread[] producers = new Thread[2];
+    for (int t = 0; t < producers.length; t++) {
+      String name = "p" + t;
+      producers[t] =
+          new Thread(
+              () -> {
+                BatchingAsyncAppender.LineRing ring = async.openRing();
+                for (int i = 0; i < perThread; i++) {
+                  // 8 to 71 bytes: lengths that do not divide the ring
+                  byte[] line =
+                      (name + " " + i + " " + "x".repeat(i % 64)).getBytes(StandardCharsets.UTF_8);
+                  ring.append(line, line.length);
+                  if (i % 1000 == 0) {
+                    Thread.yield();
                   }
-                });
-        producers[t].start();
-      }
-      for (Thread p : producers) {
-        p.join();
-      }
-      async.stop(); // drains the rings
-    } finally {
-      System.setOut(stdout);
+                }
+              });
+      producers[t].start();
     }
-    String[] lines = captured.toString(StandardCharsets.UTF_8).split(System.lineSeparator());
+    for (Thread p : producers) {
+      p.join();
+    }
+    async.stop(); // drains the rings
+    String[] lines = out().split(System.lineSeparator());
     int[] last = {-1, -1};
     for (String line : lines) {
       String[] f = line.split(" ", -1);
@@ -172,9 +170,6 @@ class BatchingAsyncAppenderTest {
 
   @Test
   void aRingIsDrainedAfterItsThreadEndsAndThenForgotten() throws Exception {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     BatchingAsyncAppender async = null;
     try {
       async = startOnConsole(0, 1024);
@@ -193,14 +188,12 @@ class BatchingAsyncAppenderTest {
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(5))
           .until(() -> a.ringCount() == 0);
-      assertThat(captured.toString(StandardCharsets.UTF_8))
-          .isEqualTo("last words" + System.lineSeparator());
+      assertThat(out()).isEqualTo("last words" + System.lineSeparator());
       assertThat(async.dropped()).isEqualTo(1);
     } finally {
       if (async != null) {
         async.stop();
       }
-      System.setOut(stdout);
     }
   }
 }
