@@ -118,17 +118,21 @@ final class LoopState {
    */
   private void checkTimeouts() {
     long now = nanoTime();
-    NettyExchange e;
-    while ((e = watchHead) != null && now - e.lastProgressNanos >= responseTimeoutNanos) {
-      unwatch(e);
-      e.responseTimedOut();
+    try {
+      NettyExchange e;
+      while ((e = watchHead) != null && now - e.lastProgressNanos >= responseTimeoutNanos) {
+        unwatch(e);
+        e.responseTimedOut();
+      }
+    } finally {
+      // re-armed even if ending an attempt threw: nothing else would arm it again
+      long wait =
+          watchHead == null
+              ? responseTimeoutNanos
+              : watchHead.lastProgressNanos + responseTimeoutNanos - now;
+      eventLoop.schedule(
+          this::checkTimeouts, Math.max(wait, 1), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
-    long wait =
-        watchHead == null
-            ? responseTimeoutNanos
-            : watchHead.lastProgressNanos + responseTimeoutNanos - now;
-    eventLoop.schedule(
-        this::checkTimeouts, Math.max(wait, 1), java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   NettyDataPlane plane() {
