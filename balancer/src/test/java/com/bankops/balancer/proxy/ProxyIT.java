@@ -216,15 +216,17 @@ class ProxyIT {
 
   @Test
   void fullQueueAnswers503WithRetryAfter() throws Exception {
-    // one connection and one queued request per event loop; a queued wait ends at the connect
-    // timeout, so that is longer than the backend's answer
+    // one connection and two queued requests per event loop: Vert.x's pool (the vertx engine)
+    // counts the request whose connection is still being opened as a waiter, so with one place a
+    // burst faster than the connect (a loaded CI machine) queued nothing at all; a queued wait
+    // ends at the connect timeout, so that is longer than two of the backend's answers
     int loops = Runtime.getRuntime().availableProcessors();
     start(
         "proxy: {maxConnectionsPerBackend: "
             + loops
             + ", maxWaitQueue: "
-            + loops
-            + ", responseTimeoutMs: 5000, connectTimeoutMs: 5000}");
+            + 2 * loops
+            + ", responseTimeoutMs: 5000, connectTimeoutMs: 10000}");
     backend("slow", PoolName.STABLE);
     List<java.util.concurrent.CompletableFuture<Reply>> inFlight = new ArrayList<>();
     for (int i = 0; i < 24; i++) {
